@@ -1,0 +1,83 @@
+# trang: a C host for Lua plugins that analyse Vietnamese news.
+#
+#   make          build ./trang (installs missing Debian packages first when root)
+#   make run      build, ingest data/, run the analyses, print the results
+#   make test     build, then every test (C units, end-to-end on the real binary)
+#   make bench    speed and memory figures (slow; not part of make test)
+#   make clean    remove build products
+
+CC      ?= cc
+PKGS    := lua5.4 sqlite3 libutf8proc libuv jansson libxxhash
+CFLAGS  ?= -O2 -g
+CFLAGS  += -std=c11 -D_GNU_SOURCE -Wall -Wextra -Werror -Wno-unused-parameter
+BUILD   ?= build
+DB      ?= trang.db
+BIN     ?= trang
+
+# Debian packages that provide the pkg-config modules above, plus what tests and
+# benchmarks use. Checked on every build; installed when missing and we are root.
+DEB_BUILD := pkg-config liblua5.4-dev libsqlite3-dev libutf8proc-dev libuv1-dev \
+             libjansson-dev libxxhash-dev
+DEB_TEST  := libcmocka-dev unicode-data python3 sqlite3
+
+HOST_SRC  := $(sort $(wildcard host/*.c))
+HOST_OBJ  := $(HOST_SRC:host/%.c=$(BUILD)/host/%.o)
+LIB_OBJ   := $(filter-out $(BUILD)/host/main.o,$(HOST_OBJ))
+UNIT_SRC  := $(sort $(wildcard tests/unit/test_*.c))
+UNIT_BIN  := $(UNIT_SRC:tests/unit/%.c=$(BUILD)/tests/%)
+
+.PHONY: all deps deps-test run test unit e2e bench clean
+.DELETE_ON_ERROR:
+
+all: $(BIN)
+
+# deps: the stamp is remade when the Makefile changes; the script checks each
+# package with dpkg and installs only what is missing.
+deps: $(BUILD)/.deps-build
+deps-test: $(BUILD)/.deps-test
+
+$(BUILD)/.deps-build: Makefile .ci/deps.sh
+	@mkdir -p $(BUILD)
+	@sh .ci/deps.sh $(DEB_BUILD)
+	@touch $@
+
+$(BUILD)/.deps-test: Makefile .ci/deps.sh
+	@mkdir -p $(BUILD)
+	@sh .ci/deps.sh $(DEB_BUILD) $(DEB_TEST)
+	@touch $@
+
+# pkg-config is only asked once the packages are there.
+PKG_CFLAGS = $(shell pkg-config --cflags $(PKGS) 2>/dev/null)
+PKG_LIBS   = $(shell pkg-config --libs $(PKGS) 2>/dev/null) -lm -lpthread
+
+$(BIN): $(HOST_OBJ)
+	$(CC) $(CFLAGS) -o $@ $(HOST_OBJ) $(PKG_LIBS) $(LDFLAGS)
+
+$(BUILD)/host/%.o: host/%.c $(wildcard host/*.h) | $(BUILD)/.deps-build
+	@mkdir -p $(dir $@)
+	$(CC) $(CFLAGS) $(PKG_CFLAGS) -MMD -c -o $@ $<
+
+$(BUILD)/tests/test_%: tests/unit/test_%.c $(LIB_OBJ) tests/unit/testutil.h | $(BUILD)/.deps-test
+	@mkdir -p $(dir $@)
+	$(CC) $(CFLAGS) $(PKG_CFLAGS) -Ihost -o $@ $< $(LIB_OBJ) $(PKG_LIBS) -lcmocka
+
+run: $(BIN)
+	@rm -f $(DB) $(DB)-wal $(DB)-shm
+	./$(BIN) --db $(DB) ingest data/
+	./$(BIN) --db $(DB) stats
+
+test: unit e2e
+
+unit: $(BIN) $(UNIT_BIN)
+	@set -e; for t in $(UNIT_BIN); do echo "== $$t"; $$t; done
+
+e2e: $(BIN) | $(BUILD)/.deps-test
+	@TRANG=$(abspath $(BIN)) sh tests/e2e/run.sh
+
+bench: $(BIN) | $(BUILD)/.deps-test
+	@sh tests/bench/run.sh
+
+clean:
+	rm -rf $(BUILD) $(BIN)
+
+-include $(HOST_OBJ:.o=.d)

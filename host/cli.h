@@ -1,0 +1,33 @@
+/* cli.h: what every `trang <command>` shares: exit codes, the global options
+ * and the command table that host/main.c dispatches on. */
+#ifndef TRANG_CLI_H
+#define TRANG_CLI_H
+
+#define TRANG_VERSION "0.1.0"
+
+enum {
+	EXIT_WORK_OK = 0,
+	EXIT_WORK_FAILED = 1, /* the work itself failed (bad files, I/O, SQL) */
+	EXIT_USAGE = 2,       /* bad command line */
+};
+
+struct cli {
+	const char *db_path; /* --db, then $TRANG_DB, then "trang.db" */
+};
+
+/* A command gets argv with argv[0] = its own name; getopt state is reset. */
+typedef int (*cli_command_fn)(struct cli *cli, int argc, char **argv);
+
+struct cli_command {
+	const char *name;
+	cli_command_fn run;
+	const char *summary;
+};
+
+/* Reports a usage error for cmd ("trang ingest: ...") and returns EXIT_USAGE. */
+int cli_usage_error(const char *cmd, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+
+int cmd_ingest(struct cli *cli, int argc, char **argv);
+int cmd_stats(struct cli *cli, int argc, char **argv);
+
+#endif

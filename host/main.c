@@ -1,0 +1,89 @@
+/* main.c: the `trang` command line. Parses the global options and hands the
+ * rest to one command from the table below (each lives in host/cmd_*.c). */
+#include <getopt.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "cli.h"
+
+static const struct cli_command commands[] = {
+	{"ingest", cmd_ingest, "load articles from folders and files into the database"},
+	{"stats", cmd_stats, "show what the database holds"},
+};
+
+static void print_help(FILE *out)
+{
+	fprintf(out,
+	        "usage: trang [--db FILE] <command> [options] [args]\n"
+	        "\n"
+	        "trang loads Vietnamese news articles into SQLite and runs Lua analyses over them.\n"
+	        "\n"
+	        "commands:\n");
+	for (size_t i = 0; i < sizeof commands / sizeof commands[0]; i++)
+		fprintf(out, "  %-10s %s\n", commands[i].name, commands[i].summary);
+	fprintf(out,
+	        "\n"
+	        "options:\n"
+	        "  --db FILE    database file (default: $TRANG_DB, else ./trang.db)\n"
+	        "  --help       this help; `trang <command> --help` for a command's own\n"
+	        "  --version    print the version\n"
+	        "\n"
+	        "exit status: 0 success, 1 the work failed, 2 bad usage\n");
+}
+
+int cli_usage_error(const char *cmd, const char *fmt, ...)
+{
+	va_list ap;
+	fprintf(stderr, "trang%s%s: ", cmd ? " " : "", cmd ? cmd : "");
+	va_start(ap, fmt);
+	vfprintf(stderr, fmt, ap);
+	va_end(ap);
+	fprintf(stderr, "\nTry 'trang %s%s--help'.\n", cmd ? cmd : "", cmd ? " " : "");
+	return EXIT_USAGE;
+}
+
+int main(int argc, char **argv)
+{
+	struct cli cli = {.db_path = getenv("TRANG_DB")};
+	if (!cli.db_path || !*cli.db_path)
+		cli.db_path = "trang.db";
+
+	static const struct option longopts[] = {
+		{"db", required_argument, NULL, 'D'},
+		{"help", no_argument, NULL, 'h'},
+		{"version", no_argument, NULL, 'V'},
+		{NULL, 0, NULL, 0},
+	};
+	int c;
+	/* "+": stop at the command name; its options are its own. */
+	while ((c = getopt_long(argc, argv, "+h", longopts, NULL)) != -1) {
+		switch (c) {
+		case 'D':
+			cli.db_path = optarg;
+			break;
+		case 'h':
+			print_help(stdout);
+			return EXIT_WORK_OK;
+		case 'V':
+			printf("trang %s\n", TRANG_VERSION);
+			return EXIT_WORK_OK;
+		default:
+			return cli_usage_error(NULL, "unknown option");
+		}
+	}
+	if (optind >= argc) {
+		print_help(stderr);
+		return EXIT_USAGE;
+	}
+	const char *name = argv[optind];
+	for (size_t i = 0; i < sizeof commands / sizeof commands[0]; i++) {
+		if (strcmp(commands[i].name, name) == 0) {
+			int first = optind;
+			optind = 0; /* glibc: full reset for the command's own getopt_long */
+			return commands[i].run(&cli, argc - first, argv + first);
+		}
+	}
+	return cli_usage_error(NULL, "unknown command '%s'", name);
+}
