@@ -9,7 +9,8 @@
 CC      ?= cc
 PKGS    := lua5.4 sqlite3 libutf8proc libuv jansson libxxhash
 CFLAGS  ?= -O2 -g
-CFLAGS  += -std=c11 -D_GNU_SOURCE -Wall -Wextra -Werror -Wno-unused-parameter
+# Messages are cut to fit their buffers on purpose, hence -Wno-format-truncation.
+CFLAGS  += -std=c11 -D_GNU_SOURCE -Wall -Wextra -Werror -Wno-unused-parameter -Wno-format-truncation
 BUILD   ?= build
 DB      ?= trang.db
 BIN     ?= trang
@@ -53,7 +54,7 @@ PKG_LIBS   = $(shell pkg-config --libs $(PKGS) 2>/dev/null) -lm -lpthread
 $(BIN): $(HOST_OBJ)
 	$(CC) $(CFLAGS) -o $@ $(HOST_OBJ) $(PKG_LIBS) $(LDFLAGS)
 
-$(BUILD)/host/%.o: host/%.c $(wildcard host/*.h) | $(BUILD)/.deps-build
+$(BUILD)/host/%.o: host/%.c | $(BUILD)/.deps-build
 	@mkdir -p $(dir $@)
 	$(CC) $(CFLAGS) $(PKG_CFLAGS) -MMD -c -o $@ $<
 

@@ -1,0 +1,254 @@
+/* store.c: opening the database and its schema (see store.h).
+ *
+ * Paragraph offsets are bytes into articles.raw: the file's bytes for a .txt
+ * article, the decoded body string for a JSON Lines article. Text columns are
+ * NFC. Exact duplicates (same NFC text and metadata under another name) are
+ * stored once in articles and named again in article_aliases. */
+#include "store.h"
+
+#include <stdio.h>
+#include <string.h>
+#include <unistd.h>
+
+static const char schema_sql[] =
+	"CREATE TABLE IF NOT EXISTS meta(key TEXT PRIMARY KEY, value TEXT NOT NULL);\n"
+	"CREATE TABLE IF NOT EXISTS files(\n"
+	"  id INTEGER PRIMARY KEY,\n"
+	"  path TEXT NOT NULL UNIQUE,      -- relative to the database's folder when under it\n"
+	"  format TEXT NOT NULL,           -- 'txt' or 'jsonl'\n"
+	"  size INTEGER NOT NULL,\n"
+	"  mtime_ns INTEGER NOT NULL,\n"
+	"  raw_hash TEXT NOT NULL,         -- XXH3-128 of the file's bytes\n"
+	"  articles INTEGER NOT NULL DEFAULT 0, -- articles and duplicates named by this file\n"
+	"  errors INTEGER NOT NULL DEFAULT 0, -- broken JSON lines kept out\n"
+	"  ingested_at TEXT NOT NULL);\n"
+	"CREATE TABLE IF NOT EXISTS articles(\n"
+	"  id INTEGER PRIMARY KEY,\n"
+	"  file_id INTEGER NOT NULL REFERENCES files(id),\n"
+	"  line INTEGER,                   -- JSON Lines: the line number; NULL for .txt\n"
+	"  path TEXT NOT NULL UNIQUE,      -- files.path, or files.path:line\n"
+	"  hash TEXT NOT NULL UNIQUE,      -- XXH3-128 of the NFC text and metadata\n"
+	"  title TEXT, date TEXT, url TEXT, author TEXT, source TEXT,\n"
+	"  extra TEXT,                     -- JSON object of other header keys\n"
+	"  raw BLOB NOT NULL,\n"
+	"  body_offset INTEGER NOT NULL,   -- where the body starts in raw\n"
+	"  text TEXT NOT NULL);            -- NFC body, LF line ends\n"
+	"CREATE INDEX IF NOT EXISTS articles_file ON articles(file_id);\n"
+	"CREATE INDEX IF NOT EXISTS articles_date ON articles(date);\n"
+	"CREATE TABLE IF NOT EXISTS article_aliases(\n"
+	"  path TEXT PRIMARY KEY,\n"
+	"  file_id INTEGER NOT NULL REFERENCES files(id),\n"
+	"  line INTEGER,\n"
+	"  article_id INTEGER NOT NULL REFERENCES articles(id));\n"
+	"CREATE INDEX IF NOT EXISTS aliases_article ON article_aliases(article_id);\n"
+	"CREATE INDEX IF NOT EXISTS aliases_file ON article_aliases(file_id);\n"
+	"CREATE TABLE IF NOT EXISTS paragraphs(\n"
+	"  id INTEGER PRIMARY KEY,\n"
+	"  article_id INTEGER NOT NULL REFERENCES articles(id),\n"
+	"  idx INTEGER NOT NULL,           -- 0-based order in the article\n"
+	"  kind TEXT NOT NULL,             -- title dateline lead body caption byline source\n"
+	"  s INTEGER NOT NULL, e INTEGER NOT NULL, -- byte span [s, e) in articles.raw\n"
+	"  text TEXT NOT NULL);\n"
+	"CREATE INDEX IF NOT EXISTS paragraphs_article ON paragraphs(article_id, idx);\n"
+	"CREATE TABLE IF NOT EXISTS sentences(\n"
+	"  id INTEGER PRIMARY KEY,\n"
+	"  article_id INTEGER NOT NULL REFERENCES articles(id),\n"
+	"  paragraph_id INTEGER NOT NULL REFERENCES paragraphs(id),\n"
+	"  idx INTEGER NOT NULL,           -- 0-based order in the article\n"
+	"  s INTEGER NOT NULL, e INTEGER NOT NULL, -- byte span [s, e) in articles.raw\n"
+	"  text TEXT NOT NULL);\n"
+	"CREATE INDEX IF NOT EXISTS sentences_article ON sentences(article_id, idx);\n"
+	"CREATE VIRTUAL TABLE IF NOT EXISTS paragraphs_fts USING fts5(\n"
+	"  text, content='paragraphs', content_rowid='id',\n"
+	"  tokenize='unicode61 remove_diacritics 2');\n"
+	"CREATE TRIGGER IF NOT EXISTS paragraphs_ai AFTER INSERT ON paragraphs BEGIN\n"
+	"  INSERT INTO paragraphs_fts(rowid, text) VALUES (new.id, new.text);\n"
+	"END;\n"
+	"CREATE TRIGGER IF NOT EXISTS paragraphs_ad AFTER DELETE ON paragraphs BEGIN\n"
+	"  INSERT INTO paragraphs_fts(paragraphs_fts, rowid, text) VALUES ('delete', old.id, old.text);\n"
+	"END;\n"
+	"CREATE TABLE IF NOT EXISTS ingest_runs(\n"
+	"  id INTEGER PRIMARY KEY,\n"
+	"  started_at TEXT NOT NULL, finished_at TEXT,\n"
+	"  added INTEGER, updated INTEGER, unchanged INTEGER, duplicates INTEGER,\n"
+	"  missing INTEGER, pruned INTEGER, errors INTEGER, bytes INTEGER, seconds REAL,\n"
+	"  interrupted INTEGER NOT NULL DEFAULT 0);\n"
+	"CREATE TABLE IF NOT EXISTS ingest_errors(\n"
+	"  run_id INTEGER NOT NULL REFERENCES ingest_runs(id),\n"
+	"  path TEXT NOT NULL,\n"
+	"  line INTEGER, offset INTEGER,   -- where in the file, when known\n"
+	"  kind TEXT NOT NULL,             -- utf8 utf16 nul binary empty unreadable json too-large ...\n"
+	"  message TEXT NOT NULL);\n";
+
+int store_fail(struct store *st, const char *context)
+{
+	int code = st->db ? sqlite3_extended_errcode(st->db) : SQLITE_CANTOPEN;
+	const char *msg = st->db ? sqlite3_errmsg(st->db) : "cannot open";
+	const char *hint = "";
+	switch (code & 0xFF) {
+	case SQLITE_BUSY:
+	case SQLITE_LOCKED:
+		hint = " (another trang is writing to it; try again when it has finished)";
+		break;
+	case SQLITE_READONLY:
+		hint = " (the database or its folder is read-only; use --db to choose a writable file)";
+		break;
+	case SQLITE_FULL:
+		hint = " (the disk is full; free space and run again: nothing stored was lost)";
+		break;
+	case SQLITE_CORRUPT:
+	case SQLITE_NOTADB:
+		hint = " (this file is not a trang database, or it is damaged)";
+		break;
+	}
+	snprintf(st->err, sizeof st->err, "%s: %s: %s%s", st->path, context, msg, hint);
+	return -1;
+}
+
+int store_exec(struct store *st, const char *sql)
+{
+	if (sqlite3_exec(st->db, sql, NULL, NULL, NULL) != SQLITE_OK)
+		return store_fail(st, "SQL failed");
+	return 0;
+}
+
+int store_prepare(struct store *st, sqlite3_stmt **stmt, const char *sql)
+{
+	if (sqlite3_prepare_v3(st->db, sql, -1, SQLITE_PREPARE_PERSISTENT, stmt, NULL) != SQLITE_OK)
+		return store_fail(st, "cannot prepare a statement");
+	return 0;
+}
+
+/* Makes path absolute and removes ".", ".." and repeated slashes, without
+ * resolving symbolic links (a file keeps the name it was given). */
+static int absolute_path(const char *path, char *out, size_t outlen)
+{
+	char tmp[PATH_MAX * 2];
+	if (path[0] == '/') {
+		snprintf(tmp, sizeof tmp, "%s", path);
+	} else {
+		char cwd[PATH_MAX];
+		if (!getcwd(cwd, sizeof cwd))
+			return -1;
+		snprintf(tmp, sizeof tmp, "%s/%s", cwd, path);
+	}
+	size_t o = 0;
+	for (const char *p = tmp; *p;) {
+		while (*p == '/')
+			p++;
+		const char *q = p;
+		while (*q && *q != '/')
+			q++;
+		size_t n = (size_t)(q - p);
+		if (n == 0 || (n == 1 && p[0] == '.')) {
+			/* skip */
+		} else if (n == 2 && p[0] == '.' && p[1] == '.') {
+			while (o > 0 && out[--o] != '/')
+				;
+		} else {
+			if (o + 1 + n + 1 > outlen)
+				return -1;
+			out[o++] = '/';
+			memcpy(out + o, p, n);
+			o += n;
+		}
+		p = q;
+	}
+	if (o == 0)
+		out[o++] = '/';
+	out[o] = '\0';
+	return 0;
+}
+
+int store_path_key(const struct store *st, const char *fs_path, char *out, size_t outlen)
+{
+	char abs[PATH_MAX];
+	if (absolute_path(fs_path, abs, sizeof abs))
+		return -1;
+	size_t d = strlen(st->dir);
+	const char *rel = abs;
+	if (strcmp(st->dir, "/") != 0 && strncmp(abs, st->dir, d) == 0 && abs[d] == '/')
+		rel = abs + d + 1;
+	if (strlen(rel) + 1 > outlen)
+		return -1;
+	strcpy(out, rel);
+	return 0;
+}
+
+static int check_schema(struct store *st)
+{
+	sqlite3_stmt *q = NULL;
+	int version = 0, rc = -1;
+	if (sqlite3_prepare_v2(st->db, "SELECT value FROM meta WHERE key = 'schema_version'", -1, &q, NULL) != SQLITE_OK)
+		return store_fail(st, "cannot read the schema version");
+	if (sqlite3_step(q) == SQLITE_ROW)
+		version = sqlite3_column_int(q, 0);
+	if (version > STORE_SCHEMA_VERSION) {
+		snprintf(st->err, sizeof st->err,
+		         "%s: made by a newer trang (schema %d, this one knows %d); upgrade trang", st->path,
+		         version, STORE_SCHEMA_VERSION);
+		goto cleanup;
+	}
+	rc = 0;
+cleanup:
+	sqlite3_finalize(q);
+	return rc;
+}
+
+int store_open(struct store *st, const char *path, enum store_mode mode)
+{
+	st->db = NULL;
+	st->err[0] = '\0';
+	snprintf(st->path, sizeof st->path, "%s", path);
+	char abs[PATH_MAX];
+	if (absolute_path(path, abs, sizeof abs)) {
+		snprintf(st->err, sizeof st->err, "%s: path too long", path);
+		return -1;
+	}
+	char *slash = strrchr(abs, '/');
+	*slash = '\0';
+	snprintf(st->dir, sizeof st->dir, "%s", abs[0] ? abs : "/");
+
+	int flags = mode == STORE_WRITE ? SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE : SQLITE_OPEN_READONLY;
+	if (mode == STORE_READ && access(path, F_OK) != 0) {
+		snprintf(st->err, sizeof st->err, "%s: no such database; run `trang ingest` first", path);
+		return -1;
+	}
+	if (sqlite3_open_v2(path, &st->db, flags | SQLITE_OPEN_NOMUTEX, NULL) != SQLITE_OK)
+		goto fail;
+	sqlite3_extended_result_codes(st->db, 1);
+	/* Wait for another writer up to 10 s, then fail with a clear message. */
+	sqlite3_busy_timeout(st->db, 10000);
+	if (mode == STORE_WRITE) {
+		if (store_exec(st, "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL; PRAGMA foreign_keys=ON;"))
+			goto fail_keep;
+		if (store_exec(st, "CREATE TABLE IF NOT EXISTS meta(key TEXT PRIMARY KEY, value TEXT NOT NULL)") ||
+		    check_schema(st))
+			goto fail_keep;
+		if (store_exec(st, "BEGIN IMMEDIATE") || store_exec(st, schema_sql))
+			goto fail_keep;
+		char sql[128];
+		snprintf(sql, sizeof sql, "INSERT OR REPLACE INTO meta VALUES ('schema_version', '%d')",
+		         STORE_SCHEMA_VERSION);
+		if (store_exec(st, sql) || store_exec(st, "COMMIT"))
+			goto fail_keep;
+	} else {
+		if (check_schema(st))
+			goto fail_keep;
+	}
+	return 0;
+fail:
+	store_fail(st, "cannot open the database");
+fail_keep:
+	sqlite3_close(st->db);
+	st->db = NULL;
+	return -1;
+}
+
+void store_close(struct store *st)
+{
+	if (st->db) {
+		sqlite3_close_v2(st->db);
+		st->db = NULL;
+	}
+}
