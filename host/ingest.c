@@ -356,8 +356,8 @@ static int read_file(struct ingest *ig, const char *path)
 		goto cleanup;
 	}
 	if ((uint64_t)st.st_size > ig->o->max_size) {
-		report(ig, path, "too-large", 0, -1, "%.1f MB, over the size limit of %.1f MB; raise it with --max-size",
-		       (double)st.st_size / 1e6, (double)ig->o->max_size / 1e6);
+		report(ig, path, "too-large", 0, -1, "%lld bytes, over the size limit of %llu bytes; raise it with --max-size",
+		       (long long)st.st_size, (unsigned long long)ig->o->max_size);
 		goto cleanup;
 	}
 	if (buf_reserve(&ig->raw, (size_t)st.st_size)) {
@@ -380,8 +380,8 @@ static int read_file(struct ingest *ig, const char *path)
 			break;
 		ig->raw.len += (size_t)n;
 		if (ig->raw.len > ig->o->max_size) {
-			report(ig, path, "too-large", 0, -1, "grew over the size limit of %.1f MB while being read",
-			       (double)ig->o->max_size / 1e6);
+			report(ig, path, "too-large", 0, -1, "grew over the size limit of %llu bytes while being read",
+			       (unsigned long long)ig->o->max_size);
 			goto cleanup;
 		}
 	}
@@ -543,8 +543,8 @@ static int put_jsonl(struct ingest *ig, const char *path, const char *key, int64
 						fc->stored++;
 				}
 			} else {
-				report(ig, path, "json", line, off >= 0 ? (long long)i + off : (long long)i, "line %ld: %s", line,
-				       why);
+				long long at = off >= 0 ? (long long)i + off : (long long)i;
+				report(ig, path, "json", line, at, "line %ld (byte %lld): %s", line, at, why);
 				fc->broken++;
 			}
 			article_free(&a);
@@ -667,8 +667,8 @@ static int on_file(void *ud, const struct walk_file *f)
 		goto done;
 	}
 	if ((uint64_t)f->size > ig->o->max_size) {
-		report(ig, f->path, "too-large", 0, -1, "%.1f MB, over the size limit of %.1f MB; raise it with --max-size",
-		       (double)f->size / 1e6, (double)ig->o->max_size / 1e6);
+		report(ig, f->path, "too-large", 0, -1, "%lld bytes, over the size limit of %llu bytes; raise it with --max-size",
+		       (long long)f->size, (unsigned long long)ig->o->max_size);
 		goto done;
 	}
 	if (read_file(ig, f->path))
@@ -835,7 +835,7 @@ int ingest_run(struct store *st, char *const *paths, int npaths, const struct in
 			walk_path(paths[i], count_file, ignore_error, &t);
 	progress_start(&ig.bar, o->progress, t.files, t.bytes);
 	for (int i = 0; i < npaths && !ig.failed; i++) {
-		if (o->stop && *o->stop)
+		if ((o->stop && *o->stop) || tx_begin(&ig))
 			break;
 		walk_path(paths[i], on_file, walk_error, &ig);
 	}

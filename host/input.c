@@ -47,6 +47,29 @@ static int is_binary_magic(const unsigned char *s, size_t len)
 	return 0;
 }
 
+/* What is wrong with the UTF-8 sequence at p (known to be invalid). */
+static const char *utf8_error_kind(const unsigned char *p, size_t n)
+{
+	unsigned char b = p[0];
+	if (b >= 0x80 && b < 0xC0)
+		return "a continuation byte with no lead byte";
+	if (n > 1 && b >= 0xC2 && b < 0xF5 && (p[1] & 0xC0) != 0x80)
+		return "sequence cut short";
+	if (b == 0xC0 || b == 0xC1 || (b == 0xE0 && n > 1 && p[1] < 0xA0) || (b == 0xF0 && n > 1 && p[1] < 0x90))
+		return "overlong encoding";
+	if (b == 0xED && n > 1 && p[1] >= 0xA0 && p[1] < 0xC0)
+		return "UTF-16 surrogate";
+	if (b >= 0xF5 || (b == 0xF4 && n > 1 && p[1] >= 0x90))
+		return "beyond U+10FFFF";
+	size_t need = b >= 0xF0 ? 4 : b >= 0xE0 ? 3 : 2;
+	for (size_t i = 1; i < need; i++)
+		if (i >= n)
+			return "sequence cut short by the end of the file";
+		else if ((p[i] & 0xC0) != 0x80)
+			return "sequence cut short";
+	return "not UTF-8";
+}
+
 int input_check_text(const char *s, size_t len, struct input_problem *p)
 {
 	const unsigned char *u = (const unsigned char *)s;
@@ -73,13 +96,14 @@ int input_check_text(const char *s, size_t len, struct input_problem *p)
 	}
 	size_t bad = text_utf8_check(s, len);
 	if (bad < len) {
+		const char *why = utf8_error_kind(u + bad, len - bad);
 		char bytes[16] = "";
 		for (size_t i = 0; i < 3 && bad + i < len; i++)
 			snprintf(bytes + strlen(bytes), sizeof bytes - strlen(bytes), "%s%02X", i ? " " : "", u[bad + i]);
 		return problem(p, "utf8", s, bad,
-		               "invalid UTF-8 at byte %zu (line %zu, bytes %s); if the file is in a legacy "
+		               "invalid UTF-8 at byte %zu (line %zu, bytes %s: %s); if the file is in a legacy "
 		               "encoding convert it, e.g. iconv -f WINDOWS-1258 -t UTF-8",
-		               bad, line_of(s, bad), bytes);
+		               bad, line_of(s, bad), bytes, why);
 	}
 	return 0;
 }
