@@ -523,6 +523,19 @@ static bool is_agency(const char *s, size_t n)
 	return upper >= 2;
 }
 
+/* "Minh PhươngTheo SCMP": a name, then "Theo" and an agency with no space
+ * between; sets author and source. */
+static bool glued_byline(struct article *a, const char *s, size_t n)
+{
+	long at = find(s, n, "Theo ");
+	if (at <= 0 || !is_lower_cp(last_cp(s, (size_t)at)) || !looks_like_name(s, (size_t)at) ||
+	    !is_agency(s + at + 5, n - (size_t)at - 5))
+		return false;
+	set_field_if_absent(a, FIELD_AUTHOR, s, (size_t)at);
+	set_field_if_absent(a, FIELD_SOURCE, s + at + 5, n - (size_t)at - 5);
+	return true;
+}
+
 /* Trailing lines: source lines, agency names, bylines (last few paragraphs only). */
 static void classify_tail(struct article *a, size_t first_body)
 {
@@ -547,22 +560,16 @@ static void classify_tail(struct article *a, size_t first_body)
 		} else if (is_agency(inner, inner_n)) {
 			a->paras[i].kind = PARA_SOURCE;
 			set_field_if_absent(a, FIELD_SOURCE, inner, inner_n);
+		} else if (!seen_byline && i > first_body && glued_byline(a, s, n)) {
+			/* "Minh PhươngTheo SCMP": a byline glued to its source by the crawler. */
+			a->paras[i].kind = PARA_BYLINE;
+			seen_byline = 1;
 		} else if (!seen_byline && i > first_body && looks_like_name(s, n)) {
 			a->paras[i].kind = PARA_BYLINE;
 			set_field_if_absent(a, FIELD_AUTHOR, s, n);
 			seen_byline = 1;
 		} else {
-			/* "Minh PhươngTheo SCMP": a byline glued to its source by the crawler. */
-			long at = find(s, n, "Theo ");
-			if (at > 0 && is_lower_cp(last_cp(s, (size_t)at)) && looks_like_name(s, (size_t)at) &&
-			    is_agency(s + at + 5, n - (size_t)at - 5)) {
-				a->paras[i].kind = PARA_BYLINE;
-				set_field_if_absent(a, FIELD_AUTHOR, s, (size_t)at);
-				set_field_if_absent(a, FIELD_SOURCE, s + at + 5, n - (size_t)at - 5);
-				seen_byline = 1;
-			} else {
-				break;
-			}
+			break;
 		}
 	}
 }

@@ -130,10 +130,11 @@ static void find_regions(const char *s, size_t len, struct regions *r)
 	}
 }
 
+/* Whether a boundary at byte i would fall inside a quotation or brackets. */
 static bool inside_region(const struct regions *r, size_t i)
 {
 	for (size_t k = 0; k < r->n; k++)
-		if (r->s[k] < i && i < r->e[k] - 1)
+		if (r->s[k] < i && i < r->e[k])
 			return true;
 	return false;
 }
@@ -194,7 +195,7 @@ size_t sentence_split(const char *s, size_t len, sentence_fn emit, void *ud)
 	while (i < len) {
 		size_t n;
 		int32_t c = decode_at(s, len, i, &n);
-		if (!is_terminal(c) || inside_region(&regions, i)) {
+		if (!is_terminal(c)) {
 			i += n;
 			continue;
 		}
@@ -209,6 +210,8 @@ size_t sentence_split(const char *s, size_t len, sentence_fn emit, void *ud)
 			end += m;
 		}
 		i = end;
+		if (inside_region(&regions, end))
+			continue;
 		size_t next = skip_space(s, len, end);
 		if (next == end && end < len)
 			continue; /* no space after: 3.5, TP.HCM, V.Putin */

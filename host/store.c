@@ -220,7 +220,7 @@ int store_open(struct store *st, const char *path, enum store_mode mode)
 	/* Wait for another writer up to 10 s, then fail with a clear message. */
 	sqlite3_busy_timeout(st->db, 10000);
 	if (mode == STORE_WRITE) {
-		if (store_exec(st, "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL; PRAGMA foreign_keys=ON;"))
+		if (store_exec(st, "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL; PRAGMA foreign_keys=ON; PRAGMA cache_size=-65536;"))
 			goto fail_keep;
 		if (store_exec(st, "CREATE TABLE IF NOT EXISTS meta(key TEXT PRIMARY KEY, value TEXT NOT NULL)") ||
 		    check_schema(st))
