@@ -32,3 +32,12 @@ check "paths are stored relative to the database's folder" "002_284386b4119fe209
 run "$TRANG" ingest no/such/folder
 check "a missing path is an error (exit 1)" 1 "$RC"
 check_match "... named with the reason" "no/such/folder: unreadable: No such file or directory" "$ERR"
+
+# The progress bar: on a terminal only.
+mkdir prog && cp "$ROOT"/data/*.txt prog/
+run "$TRANG" --db "$TMP/prog.db" ingest prog
+check "no progress bar when stderr is not a terminal" "" "$ERR"
+rm -f "$TMP/prog.db"*
+script -qec "\"$TRANG\" --db \"$TMP/prog.db\" ingest prog" /dev/null >"$TMP/tty.out" 2>&1
+check_match "a progress bar on a terminal" "5/5 files" "$(cat "$TMP/tty.out")"
+check_match "... with rate and ETA" "ETA 0:00" "$(cat "$TMP/tty.out")"
