@@ -7,7 +7,7 @@
 #   make clean    remove build products
 
 CC      ?= cc
-PKGS    := lua5.4 sqlite3 libutf8proc libuv jansson libxxhash
+PKGS    := lua5.4 sqlite3 libutf8proc libuv jansson libxxhash libedit
 CFLAGS  ?= -O2 -g
 # Messages are cut to fit their buffers on purpose, hence -Wno-format-truncation.
 CFLAGS  += -std=c11 -D_GNU_SOURCE -Wall -Wextra -Werror -Wno-unused-parameter -Wno-format-truncation
@@ -18,7 +18,7 @@ BIN     ?= trang
 # Debian packages that provide the pkg-config modules above, plus what tests and
 # benchmarks use. Checked on every build; installed when missing and we are root.
 DEB_BUILD := pkg-config liblua5.4-dev libsqlite3-dev libutf8proc-dev libuv1-dev \
-             libjansson-dev libxxhash-dev
+             libjansson-dev libxxhash-dev libedit-dev
 DEB_TEST  := libcmocka-dev unicode-data python3 sqlite3
 
 HOST_SRC  := $(sort $(wildcard host/*.c))

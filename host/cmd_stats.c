@@ -126,23 +126,53 @@ static void print_text(const char *db, json_t *s)
 	}
 }
 
+/* PRAGMA integrity_check, then FTS5's own check of the index against the
+ * paragraphs. Prints "integrity ok" or the problems; returns 0 when ok. */
+static int check_integrity(struct store *st)
+{
+	sqlite3_stmt *q;
+	int bad = 0;
+	if (store_prepare(st, &q, "PRAGMA integrity_check"))
+		return fprintf(stderr, "trang: stats: %s\n", st->err), -1;
+	while (sqlite3_step(q) == SQLITE_ROW) {
+		const char *r = (const char *)sqlite3_column_text(q, 0);
+		if (strcmp(r, "ok") != 0) {
+			printf("integrity   %s\n", r);
+			bad = 1;
+		}
+	}
+	sqlite3_finalize(q);
+	/* The FTS5 check is spelled as an INSERT but writes nothing. */
+	if (sqlite3_exec(st->db, "INSERT INTO paragraphs_fts(paragraphs_fts, rank) VALUES ('integrity-check', 1)", NULL,
+	                 NULL, NULL) != SQLITE_OK) {
+		printf("integrity   full-text index: %s\n", sqlite3_errmsg(st->db));
+		bad = 1;
+	}
+	if (!bad)
+		printf("integrity   ok\n");
+	return bad ? -1 : 0;
+}
+
 int cmd_stats(struct cli *cli, int argc, char **argv)
 {
 	static const struct option longopts[] = {
 		{"db", required_argument, NULL, 'D'},
 		{"json", no_argument, NULL, 'j'},
+		{"check", no_argument, NULL, 'c'},
 		{"help", no_argument, NULL, 'h'},
 		{NULL, 0, NULL, 0},
 	};
-	int c, as_json = 0;
+	int c, as_json = 0, check = 0;
 	while ((c = getopt_long(argc, argv, "h", longopts, NULL)) != -1) {
 		switch (c) {
 		case 'D': cli->db_path = optarg; break;
 		case 'j': as_json = 1; break;
+		case 'c': check = 1; break;
 		case 'h':
-			printf("usage: trang stats [--db FILE] [--json]\n\n"
+			printf("usage: trang stats [--db FILE] [--json | --check]\n\n"
 			       "Prints what the database holds: articles, paragraphs by kind, sentences,\n"
-			       "date range, sources, duplicates, and the last ingest with its errors.\n");
+			       "date range, sources, duplicates, and the last ingest with its errors.\n"
+			       "--check verifies the database and its full-text index instead (exit 1 if damaged).\n");
 			return EXIT_WORK_OK;
 		default: return cli_usage_error("stats", "unknown option");
 		}
@@ -150,9 +180,15 @@ int cmd_stats(struct cli *cli, int argc, char **argv)
 	if (optind < argc)
 		return cli_usage_error("stats", "unexpected argument '%s'", argv[optind]);
 	struct store st;
-	if (store_open(&st, cli->db_path, STORE_READ)) {
+	/* The FTS5 check needs a writable connection. */
+	if (store_open(&st, cli->db_path, check ? STORE_WRITE : STORE_READ)) {
 		fprintf(stderr, "trang: stats: %s\n", st.err);
 		return EXIT_WORK_FAILED;
+	}
+	if (check) {
+		int rc = check_integrity(&st);
+		store_close(&st);
+		return rc ? EXIT_WORK_FAILED : EXIT_WORK_OK;
 	}
 	json_t *s = collect(&st);
 	if (!s) {

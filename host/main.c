@@ -1,7 +1,6 @@
 /* main.c: the `trang` command line. Parses the global options and hands the
  * rest to one command from the table below (each lives in host/cmd_*.c). */
 #include <getopt.h>
-#include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -11,6 +10,10 @@
 static const struct cli_command commands[] = {
 	{"ingest", cmd_ingest, "load articles from folders and files into the database"},
 	{"stats", cmd_stats, "show what the database holds"},
+	{"search", cmd_search, "ranked full-text search (folded: 'da nang' finds 'Đà Nẵng')"},
+	{"kwic", cmd_kwic, "keyword-in-context lines for a word or phrase"},
+	{"run", cmd_run, "run a Lua script with the trang API"},
+	{"repl", cmd_repl, "interactive Lua prompt with the trang API"},
 };
 
 static void print_help(FILE *out)
@@ -31,17 +34,6 @@ static void print_help(FILE *out)
 	        "  --version    print the version\n"
 	        "\n"
 	        "exit status: 0 success, 1 the work failed, 2 bad usage\n");
-}
-
-int cli_usage_error(const char *cmd, const char *fmt, ...)
-{
-	va_list ap;
-	fprintf(stderr, "trang%s%s: ", cmd ? " " : "", cmd ? cmd : "");
-	va_start(ap, fmt);
-	vfprintf(stderr, fmt, ap);
-	va_end(ap);
-	fprintf(stderr, "\nTry 'trang %s%s--help'.\n", cmd ? cmd : "", cmd ? " " : "");
-	return EXIT_USAGE;
 }
 
 int main(int argc, char **argv)

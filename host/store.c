@@ -6,6 +6,8 @@
  * stored once in articles and named again in article_aliases. */
 #include "store.h"
 
+#include "fts.h"
+
 #include <stdio.h>
 #include <string.h>
 #include <unistd.h>
@@ -60,7 +62,7 @@ static const char schema_sql[] =
 	"CREATE INDEX IF NOT EXISTS sentences_article ON sentences(article_id, idx);\n"
 	"CREATE VIRTUAL TABLE IF NOT EXISTS paragraphs_fts USING fts5(\n"
 	"  text, content='paragraphs', content_rowid='id',\n"
-	"  tokenize='unicode61 remove_diacritics 2');\n"
+	"  tokenize='trang');  -- host/fts.c: folded and strict terms in one index\n"
 	"CREATE TRIGGER IF NOT EXISTS paragraphs_ai AFTER INSERT ON paragraphs BEGIN\n"
 	"  INSERT INTO paragraphs_fts(rowid, text) VALUES (new.id, new.text);\n"
 	"END;\n"
@@ -217,6 +219,9 @@ int store_open(struct store *st, const char *path, enum store_mode mode)
 	if (sqlite3_open_v2(path, &st->db, flags | SQLITE_OPEN_NOMUTEX, NULL) != SQLITE_OK)
 		goto fail;
 	sqlite3_extended_result_codes(st->db, 1);
+	/* Every connection needs the tokenizer, readers included. */
+	if (fts_register(st->db) != SQLITE_OK)
+		goto fail;
 	/* Wait for another writer up to 10 s, then fail with a clear message. */
 	sqlite3_busy_timeout(st->db, 10000);
 	if (mode == STORE_WRITE) {

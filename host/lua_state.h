@@ -1,0 +1,152 @@
+/* lua_state.h: sandboxed Lua 5.4 states for scripts and plugins. One state per
+ * script or plugin, with its memory counted and capped, a CPU budget per run
+ * that pcall cannot swallow, an allow-list of globals and the host modules
+ * (trang.*) behind read-only proxies. Knows nothing about plugins or jobs. */
+#ifndef TRANG_LUA_STATE_H
+#define TRANG_LUA_STATE_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include <lauxlib.h>
+#include <lua.h>
+
+/* Why a run ended. */
+enum lstate_reason {
+	LSTATE_OK = 0,
+	LSTATE_ERROR,   /* the script raised an error (or failed to load) */
+	LSTATE_TIMEOUT, /* wall clock or instruction budget spent */
+	LSTATE_MEMORY,  /* memory cap reached */
+	LSTATE_KILLED,  /* lstate_interrupt (Ctrl-C, shutdown) */
+};
+
+/* Capabilities: what a state may touch beyond pure computation. */
+enum {
+	LSTATE_CAP_FS_READ = 1u << 0,  /* io.open(p, "r"), io.lines(p), loadfile, dofile */
+	LSTATE_CAP_FS_WRITE = 1u << 1, /* io.open(p, "w"/"a"), trang.csv to a path */
+	LSTATE_CAP_STDIO = 1u << 2,    /* io.read/io.write/io.stdout; print to stdout */
+	LSTATE_CAP_ENV = 1u << 3,      /* os.getenv */
+};
+
+/* Limits; 0 means unlimited. Time and instructions are per run (lstate_pcall). */
+struct lstate_limits {
+	size_t memory_bytes;   /* whole state, counted by its allocator */
+	double seconds;        /* wall clock per run */
+	uint64_t instructions; /* VM instructions per run */
+};
+
+/* Called before any file access the capability flags allow; return false to
+ * refuse (plugins: only inside their declared directories). path is as given. */
+typedef bool (*lstate_fs_check_fn)(void *ud, const char *path, bool write);
+
+/* Log levels of trang.log. */
+enum lstate_log_level { LSTATE_LOG_DEBUG, LSTATE_LOG_INFO, LSTATE_LOG_WARN, LSTATE_LOG_ERROR };
+
+/* Receives every trang.log record (and a plugin's print) after it went to
+ * stderr: the hook point for logging into the database. */
+typedef void (*lstate_log_sink_fn)(void *ud, enum lstate_log_level level, const char *origin,
+                                   const char *message);
+
+struct lstate_config {
+	const char *name;        /* who runs: "count.lua", "plugin wordfreq"; in logs and errors */
+	unsigned caps;           /* LSTATE_CAP_* */
+	struct lstate_limits limits;
+	const char *module_root; /* require("a.b") of non-trang modules: <root>/a/b.lua or
+	                          * <root>/a/b/init.lua, never outside; NULL: none */
+	const char *lua_dir;     /* where trang/<module>.lua halves live; NULL: lstate_find_lua_dir */
+	lstate_fs_check_fn fs_check;
+	void *fs_check_ud;
+	lstate_log_sink_fn log_sink;
+	void *log_sink_ud;
+};
+
+/* How a run ended, for the caller. message and traceback are malloc'd (or NULL);
+ * free them with lstate_outcome_free. */
+struct lstate_outcome {
+	enum lstate_reason reason;
+	char *message;   /* "count.lua:3: attempt to ..." or
+	                  * "count.lua:9: CPU time budget of 2 s spent (timeout)" */
+	char *traceback; /* "stack traceback:\n\t..." (NULL for memory errors) */
+	double seconds;
+	uint64_t instructions; /* VM instructions in steps of 1000, plus pattern-matching
+	                        * steps; 0 when the run had no time or instruction limit */
+};
+
+struct lstate;
+
+/* Sane defaults: scripts get 4 GB and no time limit, plugins 64 MB and 5 s. */
+struct lstate_limits lstate_default_limits(bool plugin);
+
+/* Creates a sandboxed state. On failure returns NULL with a reason in err. */
+struct lstate *lstate_new(const struct lstate_config *cfg, char *err, size_t errlen);
+void lstate_close(struct lstate *st);
+
+lua_State *lstate_lua(struct lstate *st);
+/* The state a lua_State (or any of its coroutines) belongs to. */
+struct lstate *lstate_from(lua_State *L);
+const char *lstate_name(const struct lstate *st);
+unsigned lstate_caps(const struct lstate *st);
+size_t lstate_memory_used(const struct lstate *st);
+void lstate_set_limits(struct lstate *st, const struct lstate_limits *limits);
+
+/* Loads a text chunk (never bytecode) with the state's globals as _ENV.
+ * Pushes the function and returns LSTATE_OK, or pushes nothing and fills out. */
+enum lstate_reason lstate_load_file(struct lstate *st, const char *path, struct lstate_outcome *out);
+enum lstate_reason lstate_load_string(struct lstate *st, const char *code, size_t len,
+                                      const char *chunkname, struct lstate_outcome *out);
+
+/* Like lua_pcall under the budget, with a traceback on error. Stack: [f, args...]
+ * -> [results...] on LSTATE_OK, [] otherwise. Nested calls (a host function
+ * calling back into Lua during a run) share the outer run's budget. */
+enum lstate_reason lstate_pcall(struct lstate *st, int nargs, int nresults,
+                                struct lstate_outcome *out);
+
+/* For C functions that may run long (matchers, parsers): counts cost toward
+ * the instruction budget and, when the run's budget is spent or it was
+ * interrupted, raises the kill (which pcall cannot swallow). */
+void lstate_check_budget(lua_State *L, unsigned cost);
+
+/* Replaces find/match/gmatch/gsub in the string table at idx with versions
+ * that check the budget as they match (host/lua_pattern.c). */
+void lpattern_install(lua_State *L, int idx);
+
+/* Ends the current run as LSTATE_KILLED. Async-signal-safe. */
+void lstate_interrupt(struct lstate *st);
+
+/* Checks a file access against the capabilities; for host modules. Returns
+ * true if allowed, else false with the reason in why (the caller raises). */
+bool lstate_fs_allowed(struct lstate *st, const char *path, bool write, char *why, size_t whylen);
+
+enum lstate_log_level lstate_log_level(const struct lstate *st);
+void lstate_set_log_level(struct lstate *st, enum lstate_log_level level);
+/* Sends a record at or above the state's level to stderr as one line
+ * ("2026-01-05T03:20:30Z warn  [name] message", newlines escaped), then to the sink. */
+void lstate_log(struct lstate *st, enum lstate_log_level level, const char *message);
+
+void lstate_outcome_free(struct lstate_outcome *out);
+const char *lstate_reason_name(enum lstate_reason reason);
+
+/* Finds the directory holding trang/<module>.lua: $TRANG_LUA_DIR, else host/lua
+ * next to or above the executable, else ../share/trang/lua. Writes it to buf. */
+bool lstate_find_lua_dir(char *buf, size_t len);
+
+/* Makes the table at idx read-only for scripts: pushes a proxy whose
+ * __newindex raises and whose metatable is locked. name is in the message. */
+void lstate_push_readonly(lua_State *L, int idx, const char *name);
+
+/* Host modules, opened on first require("trang.x") or use of trang.x. Each
+ * pushes its C table; a Lua half trang/x.lua, if any, is then run with that
+ * table and the module name as arguments (_ENV: a pristine allow-listed env)
+ * and returns the module. The result is cached per state and handed to
+ * scripts behind a read-only proxy. To add trang.store: write host/api_store.c
+ * with int luaopen_trang_store(lua_State *L) (luaL_newlib of its functions),
+ * declare it here, add {"trang.store", luaopen_trang_store, has_lua_half} to
+ * lstate_modules[] in lua_state.c, and put its Lua half, if any, in
+ * host/lua/trang/store.lua. Functions reach their state with lstate_from(L). */
+int luaopen_trang_json(lua_State *L);
+int luaopen_trang_time(lua_State *L);
+int luaopen_trang_csv(lua_State *L);
+int luaopen_trang_log(lua_State *L);
+
+#endif
