@@ -19,7 +19,8 @@ BIN     ?= trang
 # benchmarks use. Checked on every build; installed when missing and we are root.
 DEB_BUILD := pkg-config liblua5.4-dev libsqlite3-dev libutf8proc-dev libuv1-dev \
              libjansson-dev libxxhash-dev libedit-dev
-DEB_TEST  := libcmocka-dev unicode-data python3 sqlite3
+DEB_TEST  := libcmocka-dev unicode-data python3 sqlite3 bsdutils
+DEB_BENCH := libicu-dev g++ time
 
 HOST_SRC  := $(sort $(wildcard host/*.c))
 HOST_OBJ  := $(HOST_SRC:host/%.c=$(BUILD)/host/%.o)
@@ -45,6 +46,11 @@ $(BUILD)/.deps-build: Makefile .ci/deps.sh
 $(BUILD)/.deps-test: Makefile .ci/deps.sh
 	@mkdir -p $(BUILD)
 	@sh .ci/deps.sh $(DEB_BUILD) $(DEB_TEST)
+	@touch $@
+
+$(BUILD)/.deps-bench: Makefile .ci/deps.sh
+	@mkdir -p $(BUILD)
+	@sh .ci/deps.sh $(DEB_BUILD) $(DEB_TEST) $(DEB_BENCH)
 	@touch $@
 
 # pkg-config is only asked once the packages are there.
@@ -75,8 +81,23 @@ unit: $(BIN) $(UNIT_BIN)
 e2e: $(BIN) | $(BUILD)/.deps-test
 	@TRANG=$(abspath $(BIN)) sh tests/e2e/run.sh
 
-bench: $(BIN) | $(BUILD)/.deps-test
-	@sh tests/bench/run.sh
+# Benchmark programs: ICU is used by the NFC peer only.
+BENCH_BIN := $(BUILD)/bench/bench_text $(BUILD)/bench/bench_search
+
+$(BUILD)/bench/icu_nfc.o: tests/bench/icu_nfc.cpp | $(BUILD)/.deps-bench
+	@mkdir -p $(dir $@)
+	g++ -O2 $(shell pkg-config --cflags icu-uc 2>/dev/null) -c -o $@ $<
+
+$(BUILD)/bench/bench_text: tests/bench/bench_text.c $(BUILD)/bench/icu_nfc.o $(LIB_OBJ) | $(BUILD)/.deps-bench
+	$(CC) $(CFLAGS) $(PKG_CFLAGS) -Ihost -c -o $@.o $<
+	g++ -o $@ $@.o $(BUILD)/bench/icu_nfc.o $(LIB_OBJ) $(PKG_LIBS) $(shell pkg-config --libs icu-uc 2>/dev/null)
+
+$(BUILD)/bench/bench_search: tests/bench/bench_search.c $(LIB_OBJ) | $(BUILD)/.deps-bench
+	@mkdir -p $(dir $@)
+	$(CC) $(CFLAGS) $(PKG_CFLAGS) -Ihost -o $@ $< $(LIB_OBJ) $(PKG_LIBS)
+
+bench: $(BIN) $(BENCH_BIN) | $(BUILD)/.deps-bench
+	@BENCH_BIN_DIR=$(abspath $(BUILD)/bench) sh tests/bench/run.sh
 
 clean:
 	rm -rf $(BUILD) $(BIN)

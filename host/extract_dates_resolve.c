@@ -227,7 +227,7 @@ void extract_date_resolve(const extract_toks *t, const extract_dparse *p, const 
 		y = sy, m = sm, d = sd;
 		goto weekday;
 	}
-	if (p->gran == EXTRACT_GRAN_YEAR || (p->range && p->gran == EXTRACT_GRAN_YEAR)) {
+	if (p->gran == EXTRACT_GRAN_YEAR) {
 		snprintf(o->value, sizeof o->value, "%04d", y);
 		if (p->range) {
 			snprintf(o->lo, sizeof o->lo, "%04d", y);

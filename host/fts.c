@@ -202,10 +202,13 @@ static int q_emit_term(buf *out, const char *s, size_t n, bool strict)
 
 int fts_query_rewrite(buf *out, const char *q, size_t len, bool strict)
 {
-	char prev = 0; /* last non-space character copied or emitted */
+	char prev = 0;      /* last non-space character copied or emitted */
+	bool braces = false; /* inside a column set: {title body} */
 	for (size_t i = 0; i < len;) {
 		char c = q[i];
 		if (q_space(c) || strchr("()*^{}+,-", c)) {
+			if (c == '{' || c == '}')
+				braces = c == '{';
 			if (buf_appendc(out, c))
 				return -1;
 			if (!q_space(c))
@@ -259,7 +262,7 @@ int fts_query_rewrite(buf *out, const char *q, size_t len, bool strict)
 		bool distance = prev == ',';
 		for (size_t k = 0; distance && k < n; k++)
 			distance = q_digit(w[k]);
-		if (keyword || column || distance) {
+		if (keyword || column || distance || braces) {
 			if (buf_append(out, w, n))
 				return -1;
 		} else if (q_emit_term(out, w, n, strict)) {

@@ -1,5 +1,6 @@
 /* ingest.c: the ingest run (see ingest.h). One SQLite connection, batched
- * transactions, one savepoint per file so a failing file rolls back alone.
+ * transactions; a file is checked and parsed before anything is written, and
+ * a database failure rolls the whole batch back.
  * Relies on walk.c (finding files), input.c (is it text?), article.c
  * (parsing) and sentence.c (sentence spans). */
 #include "ingest.h"
@@ -26,19 +27,20 @@
 #define BATCH_BYTES (32u << 20)
 
 enum {
-	Q_FILE_GET, Q_FILE_TOUCH, Q_FILE_PUT, Q_ART_BY_HASH, Q_ART_PUT, Q_ALIAS_PUT, Q_PARA_PUT,
+	Q_FILE_GET, Q_FILE_TOUCH, Q_FILE_PUT, Q_FILE_UPDATE, Q_ART_BY_HASH, Q_ART_PUT, Q_ALIAS_PUT, Q_PARA_PUT,
 	Q_SENT_PUT, Q_ARTS_OF_FILE, Q_ALIAS_FIRST, Q_PROMOTE, Q_ALIAS_DEL, Q_SENT_DEL, Q_PARA_DEL,
-	Q_ART_DEL, Q_ALIASES_OF_FILE_DEL, Q_FILE_DEL, Q_ERR_PUT, Q_COUNT
+	Q_ART_DEL, Q_ALIASES_OF_FILE_DEL, Q_FILE_DEL, Q_ERR_PUT, Q_FTS_PUT, Q_FTS_DEL, Q_COUNT
 };
 
 static const char *const sql[Q_COUNT] = {
 	[Q_FILE_GET] = "SELECT id, size, mtime_ns, raw_hash, articles, errors FROM files WHERE path = ?",
 	[Q_FILE_TOUCH] = "UPDATE files SET size = ?, mtime_ns = ? WHERE id = ?",
+	/* Plain INSERT and UPDATE, not an upsert: an upsert opens a statement
+	 * savepoint, and FTS5 flushes its index at every savepoint. */
 	[Q_FILE_PUT] = "INSERT INTO files(path, format, size, mtime_ns, raw_hash, articles, errors, ingested_at) "
-	               "VALUES (?, ?, ?, ?, ?, ?, ?, strftime('%Y-%m-%dT%H:%M:%SZ')) "
-	               "ON CONFLICT(path) DO UPDATE SET format = excluded.format, size = excluded.size, "
-	               "mtime_ns = excluded.mtime_ns, raw_hash = excluded.raw_hash, articles = excluded.articles, "
-	               "errors = excluded.errors, ingested_at = excluded.ingested_at RETURNING id",
+	               "VALUES (?, ?, ?, ?, ?, ?, ?, strftime('%Y-%m-%dT%H:%M:%SZ'))",
+	[Q_FILE_UPDATE] = "UPDATE files SET path = ?, format = ?, size = ?, mtime_ns = ?, raw_hash = ?, articles = ?, "
+	                  "errors = ?, ingested_at = strftime('%Y-%m-%dT%H:%M:%SZ') WHERE id = ?",
 	[Q_ART_BY_HASH] = "SELECT id FROM articles WHERE hash = ?",
 	[Q_ART_PUT] = "INSERT INTO articles(file_id, line, path, hash, title, date, url, author, source, extra, "
 	              "raw, body_offset, text) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
@@ -56,6 +58,9 @@ static const char *const sql[Q_COUNT] = {
 	[Q_ALIASES_OF_FILE_DEL] = "DELETE FROM article_aliases WHERE file_id = ?",
 	[Q_FILE_DEL] = "DELETE FROM files WHERE id = ?",
 	[Q_ERR_PUT] = "INSERT INTO ingest_errors(run_id, path, line, offset, kind, message) VALUES (?, ?, ?, ?, ?, ?)",
+	[Q_FTS_PUT] = "INSERT INTO paragraphs_fts(rowid, text) VALUES (?, ?)",
+	[Q_FTS_DEL] = "INSERT INTO paragraphs_fts(paragraphs_fts, rowid, text) "
+	              "SELECT 'delete', id, text FROM paragraphs WHERE article_id = ?",
 };
 
 struct ingest {
@@ -267,6 +272,11 @@ static int put_article(struct ingest *ig, int64_t file_id, long line, const char
 		if (step_done(ig, q, "cannot store a paragraph"))
 			return -1;
 		ig->paragraph_id = sqlite3_last_insert_rowid(ig->st->db);
+		q = ig->q[Q_FTS_PUT];
+		sqlite3_bind_int64(q, 1, ig->paragraph_id);
+		sqlite3_bind_text(q, 2, a->nfc.data + p->text_off, (int)p->text_len, SQLITE_STATIC);
+		if (step_done(ig, q, "cannot index a paragraph"))
+			return -1;
 		ig->sent_raw = raw;
 		ig->sent_base = p->s;
 		ig->sent_rc = 0;
@@ -323,6 +333,9 @@ static int remove_file_articles(struct ingest *ig, int64_t file_id)
 			continue;
 		}
 		sqlite3_reset(q);
+		sqlite3_bind_int64(ig->q[Q_FTS_DEL], 1, ids[i]);
+		if (step_done(ig, ig->q[Q_FTS_DEL], "cannot remove an old version from the index"))
+			goto cleanup;
 		for (int k = Q_SENT_DEL; k <= Q_ART_DEL; k++) {
 			sqlite3_bind_int64(ig->q[k], 1, ids[i]);
 			if (step_done(ig, ig->q[k], "cannot remove an old version"))
@@ -556,10 +569,11 @@ static int put_jsonl(struct ingest *ig, const char *path, const char *key, int64
 	return rc;
 }
 
+/* Writes the files row: a new one when *id is 0 (then *id is set), else an update. */
 static int put_file_row(struct ingest *ig, const char *key, const struct walk_file *f, const char *raw_hash,
                         long articles, long errors, int64_t *id)
 {
-	sqlite3_stmt *q = ig->q[Q_FILE_PUT];
+	sqlite3_stmt *q = ig->q[*id ? Q_FILE_UPDATE : Q_FILE_PUT];
 	sqlite3_bind_text(q, 1, key, -1, SQLITE_TRANSIENT);
 	sqlite3_bind_text(q, 2, f->format == WALK_JSONL ? "jsonl" : "txt", -1, SQLITE_STATIC);
 	sqlite3_bind_int64(q, 3, (sqlite3_int64)f->size);
@@ -567,16 +581,17 @@ static int put_file_row(struct ingest *ig, const char *key, const struct walk_fi
 	sqlite3_bind_text(q, 5, raw_hash, -1, SQLITE_TRANSIENT);
 	sqlite3_bind_int64(q, 6, articles);
 	sqlite3_bind_int64(q, 7, errors);
-	int rc = sqlite3_step(q);
-	if (rc == SQLITE_ROW)
-		*id = sqlite3_column_int64(q, 0);
-	sqlite3_reset(q);
-	if (rc != SQLITE_ROW)
-		return db_fail(ig, "cannot store a file");
+	if (*id)
+		sqlite3_bind_int64(q, 8, *id);
+	if (step_done(ig, q, "cannot store a file"))
+		return -1;
+	if (!*id)
+		*id = sqlite3_last_insert_rowid(ig->st->db);
 	return 0;
 }
 
-/* Loads one changed or new file in its own savepoint. */
+/* Loads one changed or new file. Returns 0, or -1 when the database failed
+ * (the caller stops and the batch is rolled back). */
 static int load_file(struct ingest *ig, const struct walk_file *f, const char *key, const struct stored_file *sf,
                      const char *raw_hash)
 {
@@ -601,28 +616,23 @@ static int load_file(struct ingest *ig, const struct walk_file *f, const char *k
 	}
 	if (a.warning[0])
 		fprintf(stderr, "trang: ingest: %s: warning: %s\n", f->path, a.warning);
-	if (store_exec(ig->st, "SAVEPOINT file")) {
-		ig->failed = true;
-		goto cleanup;
-	}
+	/* No savepoint per file: FTS5 would flush its index at each one. Parse
+	 * errors are all found above, before anything is written; a database
+	 * failure below ends the run and rolls back the whole batch. */
 	int64_t id = sf->id;
 	struct file_counts fc = {0};
 	if ((id && remove_file_articles(ig, id)) || put_file_row(ig, key, f, raw_hash, 0, 0, &id))
-		goto rollback;
+		goto cleanup;
 	if (f->format == WALK_TXT) {
 		int r = put_article(ig, id, 0, key, ig->raw.data, ig->raw.len, &a);
 		if (r < 0)
-			goto rollback;
+			goto cleanup;
 		r == 1 ? fc.duplicates++ : fc.stored++;
 	} else if (put_jsonl(ig, f->path, key, id, &fc)) {
-		goto rollback;
-	}
-	if (put_file_row(ig, key, f, raw_hash, fc.stored + fc.duplicates, fc.broken, &id))
-		goto rollback;
-	if (store_exec(ig->st, "RELEASE file")) {
-		ig->failed = true;
 		goto cleanup;
 	}
+	if (put_file_row(ig, key, f, raw_hash, fc.stored + fc.duplicates, fc.broken, &id))
+		goto cleanup;
 	if (mark_seen(ig, id)) {
 		db_fail(ig, "out of memory");
 		goto cleanup;
@@ -633,9 +643,6 @@ static int load_file(struct ingest *ig, const struct walk_file *f, const char *k
 		ig->c->added += fc.stored;
 	ig->c->duplicates += fc.duplicates;
 	rc = 0;
-	goto cleanup;
-rollback:
-	sqlite3_exec(ig->st->db, "ROLLBACK TO file; RELEASE file", NULL, NULL, NULL);
 cleanup:
 	article_free(&a);
 	return rc;

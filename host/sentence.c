@@ -99,6 +99,16 @@ static void find_regions(const char *s, size_t len, struct regions *r)
 	r->n = 0;
 	int32_t prev = ' ';
 	for (size_t i = 0, n; i < len; i += n) {
+		/* Quotes and brackets are ASCII or start with C2 (« ») or E2 (‘ ’ “ ” ‹ ›);
+		 * other characters only matter as the one before a quote. */
+		unsigned char b = (unsigned char)s[i];
+		if (b != '"' && b != '\'' && b != '(' && b != ')' && b != '[' && b != ']' && b != 0xC2 && b != 0xE2) {
+			n = 1;
+			while (i + n < len && ((unsigned char)s[i + n] & 0xC0) == 0x80)
+				n++;
+			prev = b < 0x80 ? b : 'x'; /* only "space or opener?" is asked of prev */
+			continue;
+		}
 		int32_t c = decode_at(s, len, i, &n);
 		size_t next_n;
 		int32_t next = i + n < len ? decode_at(s, len, i + n, &next_n) : ' ';
@@ -193,6 +203,12 @@ size_t sentence_split(const char *s, size_t len, sentence_fn emit, void *ud)
 	size_t start = skip_space(s, len, 0);
 	size_t i = start;
 	while (i < len) {
+		/* Only . ! ? and … (E2 80 A6) can end a sentence: skip other bytes undecoded. */
+		unsigned char b = (unsigned char)s[i];
+		if (b != '.' && b != '!' && b != '?' && b != 0xE2) {
+			i++;
+			continue;
+		}
 		size_t n;
 		int32_t c = decode_at(s, len, i, &n);
 		if (!is_terminal(c)) {

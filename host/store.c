@@ -63,12 +63,12 @@ static const char schema_sql[] =
 	"CREATE VIRTUAL TABLE IF NOT EXISTS paragraphs_fts USING fts5(\n"
 	"  text, content='paragraphs', content_rowid='id',\n"
 	"  tokenize='trang');  -- host/fts.c: folded and strict terms in one index\n"
-	"CREATE TRIGGER IF NOT EXISTS paragraphs_ai AFTER INSERT ON paragraphs BEGIN\n"
-	"  INSERT INTO paragraphs_fts(rowid, text) VALUES (new.id, new.text);\n"
-	"END;\n"
-	"CREATE TRIGGER IF NOT EXISTS paragraphs_ad AFTER DELETE ON paragraphs BEGIN\n"
-	"  INSERT INTO paragraphs_fts(paragraphs_fts, rowid, text) VALUES ('delete', old.id, old.text);\n"
-	"END;\n"
+	/* No triggers keep the index: SQLite 3.40's FTS5 flushes its pending terms
+	 * at every savepoint, and a trigger makes each paragraph INSERT open one,
+	 * so the index would be written one paragraph at a time. host/ingest.c
+	 * writes paragraphs_fts itself, next to each paragraph row. */
+	"DROP TRIGGER IF EXISTS paragraphs_ai;\n"
+	"DROP TRIGGER IF EXISTS paragraphs_ad;\n"
 	"CREATE TABLE IF NOT EXISTS ingest_runs(\n"
 	"  id INTEGER PRIMARY KEY,\n"
 	"  started_at TEXT NOT NULL, finished_at TEXT,\n"

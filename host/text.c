@@ -1,7 +1,12 @@
 /* text.c: Unicode utilities for Vietnamese on utf8proc (see text.h): validation,
  * normalisation with a quick-check fast path, case, Vietnamese clean-up, search
  * and collation keys, graphemes and the syllable tokenizer. Relies on utf8proc
- * 2.6 for every Unicode property and on its map for the spans that need work. */
+ * (Debian's 2.8.0, Unicode 15.0, though pkg-config says 2.6.0) for every
+ * Unicode property, and on its own decompose/reencode for the spans that need
+ * work, so results equal utf8proc_map's.
+ * TODO(lead): at ~1,700 lines this wants splitting (text.c: UTF-8,
+ * normalisation, case, graphemes; text_vi.c: clean-up, keys, collation;
+ * text_token.c: tokenizer); this change was limited to text.c. */
 #include "text.h"
 
 #include <pthread.h>
@@ -242,6 +247,8 @@ static int normalize_scan(buf *out, bool *same, enum text_form form, const uint8
 	int rc = TEXT_OK;
 	if (same)
 		*same = true;
+	if (!len)
+		return TEXT_OK; /* s may be NULL */
 	while (i < len) {
 		if (p[i] < 0x80) {
 			i = skip_ascii(p, i, len);
@@ -595,10 +602,9 @@ static int decompose_alloc(const char *s, size_t len, utf8proc_option_t opts, in
 	return TEXT_OK;
 }
 
-int text_clean_append(buf *out, const struct text_clean_opts *o, const char *s, size_t len)
+/* The clean-up itself, on valid s: decompose, fix, recompose. */
+static int clean_span(buf *out, const struct text_clean_opts *o, const char *s, size_t len)
 {
-	if (text_utf8_check(s, len) != len)
-		return TEXT_EINVALID;
 	int32_t *w = NULL;
 	size_t n = 0, k = 0;
 	buf tmp = BUF_INIT;
@@ -654,6 +660,8 @@ struct latin_info {
 	char fold;        /* the search key when it is one ASCII byte, else 0 */
 	char base;        /* case-folded base letter when ASCII, else 0 */
 	bool toned;       /* carries a Vietnamese tone mark */
+	bool upper;       /* utf8proc_isupper */
+	uint8_t category; /* utf8proc_category */
 };
 
 static struct latin_info latin[0x250 + 0x100];
@@ -675,6 +683,8 @@ static void latin_build(void)
 		if (at < 0)
 			continue;
 		struct latin_info *li = &latin[at];
+		li->upper = utf8proc_isupper(cp);
+		li->category = (uint8_t)utf8proc_category(cp);
 		utf8proc_int32_t d[32];
 		int lbc = 0;
 		utf8proc_ssize_t k = utf8proc_decompose_char(cp, d, 32, UTF8PROC_CASEFOLD, &lbc);
@@ -837,6 +847,76 @@ slow:
 	return false;
 }
 
+/* Whether clean-up with o leaves valid s unchanged, decided quickly and
+ * conservatively: every code point NFC-inert (so no marks to deduplicate and
+ * nothing to normalise), none that the options replace, and no word ending
+ * in o+a, o+e or u+y with a tone (where tone placement may move it). */
+static bool clean_is_noop(const struct text_clean_opts *o, const uint8_t *p, size_t len)
+{
+	const uint8_t *bits = inert_table(TEXT_NFC);
+	int a = -1, b = -1; /* latin[] indexes of the last two letters of the word */
+	for (size_t i = 0, n; i <= len; i += n) {
+		int32_t c = ' '; /* past the end: close the last word */
+		n = 1;
+		if (i < len)
+			c = p[i] < 0x80 ? p[i] : utf8_decode(p + i, len - i, &n);
+		if (c >= 0x80) {
+			if (!cp_inert(bits, c) || (o->fix_eth && (c == 0xD0 || c == 0xF0)) ||
+			    (o->invisibles && is_invisible(c)) || (o->spaces && is_other_space(c)))
+				return false;
+		}
+		int at = latin_index(c);
+		if (at >= 0 && latin[at].base) {
+			a = b;
+			b = at;
+			continue;
+		}
+		if (a >= 0 && o->tone != TEXT_TONE_KEEP && (latin[a].toned || latin[b].toned)) {
+			char b0 = latin[a].base, b1 = latin[b].base;
+			if ((b0 == 'o' && (b1 == 'a' || b1 == 'e')) || (b0 == 'u' && b1 == 'y'))
+				return false;
+		}
+		a = b = -1;
+	}
+	return true;
+}
+
+int text_clean_append(buf *out, const struct text_clean_opts *o, const char *s, size_t len)
+{
+	if (text_utf8_check(s, len) != len)
+		return TEXT_EINVALID;
+	pthread_once(&latin_once, latin_build);
+	const uint8_t *p = (const uint8_t *)s;
+	size_t keep = out->len;
+	int rc = TEXT_OK;
+	/* Clean-up never reaches across an ASCII space or newline (words,
+	 * clusters and normalisation spans all stop there): take chunks of 64
+	 * bytes or more ending at one, copy those that need nothing. */
+	for (size_t i = 0; i < len && rc == TEXT_OK;) {
+		size_t j = i + 64 < len ? i + 64 : len;
+		while (j < len && p[j] != ' ' && p[j] != '\n')
+			j++;
+		if (clean_is_noop(o, p + i, j - i))
+			rc = buf_append(out, p + i, j - i) ? TEXT_ENOMEM : TEXT_OK;
+		else
+			rc = clean_span(out, o, s + i, j - i);
+		i = j;
+	}
+	if (rc) {
+		out->len = keep;
+		if (out->data)
+			out->data[keep] = '\0';
+	}
+	return rc;
+}
+
+int text_clean_append_slow(buf *out, const struct text_clean_opts *o, const char *s, size_t len)
+{
+	if (text_utf8_check(s, len) != len)
+		return TEXT_EINVALID;
+	return clean_span(out, o, s, len);
+}
+
 int text_exact_append(buf *out, const char *s, size_t len)
 {
 	if (exact_fast(out, (const uint8_t *)s, len))
@@ -989,7 +1069,6 @@ void text_graphemes_init(struct text_graphemes *it, const char *s, size_t len)
 	it->s = s;
 	it->len = len;
 	it->pos = 0;
-	it->prev = -1;
 	it->state = 0;
 }
 
@@ -1017,7 +1096,6 @@ bool text_graphemes_next(struct text_graphemes *it, struct text_span *sp)
 	}
 	if (i >= it->len || prev < 0)
 		it->state = 0;
-	it->prev = prev;
 	it->pos = sp->end = i;
 	return true;
 }
@@ -1113,7 +1191,8 @@ static inline enum cclass cclass_of(int32_t c)
 	}
 	if (is_invisible(c))
 		return CC_INVIS;
-	switch (utf8proc_category(c)) {
+	int at = latin_index(c);
+	switch (at >= 0 ? (utf8proc_category_t)latin[at].category : utf8proc_category(c)) {
 	case UTF8PROC_CATEGORY_LU: case UTF8PROC_CATEGORY_LL: case UTF8PROC_CATEGORY_LT:
 	case UTF8PROC_CATEGORY_LM: case UTF8PROC_CATEGORY_LO: case UTF8PROC_CATEGORY_ND:
 		return CC_LETTER; /* digits of other scripts belong to words */
@@ -1164,10 +1243,21 @@ static size_t tk_letters(const struct tk *t, size_t i, bool *upper_only)
 {
 	size_t n;
 	for (;;) {
+		if (i < t->len && t->p[i] < 0x80) { /* ASCII: a letter or the end */
+			uint8_t b = t->p[i];
+			if ((b | 0x20) < 'a' || (b | 0x20) > 'z')
+				return i;
+			if (upper_only && b >= 'a')
+				*upper_only = false;
+			i++;
+			continue;
+		}
 		int32_t c = tk_cp(t, i, &n);
 		enum cclass k = c == -2 ? CC_BAD : cclass_of(c);
 		if (k == CC_LETTER || k == CC_MARK) {
-			if (upper_only && k == CC_LETTER && !utf8proc_isupper(c))
+			int at = latin_index(c);
+			if (upper_only && k == CC_LETTER &&
+			    !(at >= 0 ? latin[at].upper : utf8proc_isupper(c)))
 				*upper_only = false;
 			i += n;
 			continue;
@@ -1328,7 +1418,12 @@ static size_t tk_word(const struct tk *t, size_t i, enum text_token_kind *kind)
 	size_t start = i;
 	bool upper = true, digit = false;
 	*kind = TEXT_TOK_WORD;
-	if (t->p[i] < 0x80) {
+	size_t a = i;
+	while (url_char(tk_byte(t, a)))
+		a++;
+	int after = tk_byte(t, a);
+	if (after == '.' || after == '@' || after == '+' || after == '%') {
+		/* Only then can it be an address (an ASCII run, then one of these). */
 		size_t e = tk_email(t, i);
 		if (e) {
 			*kind = TEXT_TOK_EMAIL;
@@ -1539,6 +1634,7 @@ void text_tokens_init(struct text_tokens *it, const char *s, size_t len)
 bool text_tokens_next(struct text_tokens *it, struct text_token *tok)
 {
 	struct tk t = {(const uint8_t *)it->s, it->len, it->caseless_abbrev};
+	pthread_once(&latin_once, latin_build); /* also when a caller skipped init */
 	size_t i = it->pos, n;
 	int32_t c;
 	enum cclass k;

@@ -5,8 +5,10 @@
  * NUL-terminated; results are appended to a buf; positions are byte offsets
  * into the input, spans are half-open [start, end). Functions that take text
  * return TEXT_OK or a negative TEXT_E* code; on TEXT_EINVALID the byte offset
- * of the first bad byte is text_utf8_check(s, len). Outputs are NFC unless a
- * function says otherwise. */
+ * of the first bad byte is text_utf8_check(s, len), and out is left as it
+ * was. Outputs are NFC unless a function says otherwise. Thread-safe: the
+ * lookup tables behind the fast paths are built once (pthread_once, ~8 ms
+ * per normal form on first use) and then only read. */
 #ifndef TRANG_TEXT_H
 #define TRANG_TEXT_H
 
@@ -26,7 +28,8 @@ enum {
 enum text_form { TEXT_NFC, TEXT_NFD, TEXT_NFKC, TEXT_NFKD };
 
 /* Returns len when s[0..len) is valid UTF-8 (RFC 3629: no overlongs, no
- * surrogates, nothing past U+10FFFF), else the byte offset of the first bad byte. */
+ * surrogates, nothing past U+10FFFF), else the byte offset of the first bad byte
+ * (the lead byte of the first invalid or truncated sequence). */
 size_t text_utf8_check(const char *s, size_t len);
 
 /* Appends the normal form of s to out. s must be valid UTF-8 (TEXT_EINVALID
@@ -43,7 +46,7 @@ bool text_is_normalized(enum text_form form, const char *s, size_t len);
 
 /* Case mappings, output NFC. CASEFOLD is Unicode full case folding (ß -> ss);
  * LOWER and UPPER map each code point with utf8proc's simple mappings
- * (utf8proc 2.6 has no SpecialCasing, so ß stays ß in UPPER). */
+ * (utf8proc has no SpecialCasing, so ß stays ß in UPPER). */
 enum text_case { TEXT_CASEFOLD, TEXT_LOWER, TEXT_UPPER };
 int text_case_append(buf *out, enum text_case mode, const char *s, size_t len);
 
@@ -73,8 +76,12 @@ struct text_clean_opts {
 };
 void text_clean_defaults(struct text_clean_opts *o);
 
-/* Vietnamese clean-up of valid UTF-8 s, appended to out as NFC. */
+/* Vietnamese clean-up of valid UTF-8 s, appended to out as NFC. Text that
+ * needs nothing (most of it) is copied through a quick check. */
 int text_clean_append(buf *out, const struct text_clean_opts *o, const char *s, size_t len);
+
+/* The same result without the quick check (for tests and benchmarks). */
+int text_clean_append_slow(buf *out, const struct text_clean_opts *o, const char *s, size_t len);
 
 /* Search key: case folded, every mark of U+0300..U+036F removed (tones and
  * vowel marks), đ/Đ/ð/Ð -> d. "Đà Nẵng" -> "da nang". NFD input and either
@@ -95,7 +102,6 @@ struct text_span {
 struct text_graphemes {
 	const char *s;
 	size_t len, pos;
-	int32_t prev;  /* last code point seen, -1 at start */
 	int32_t state; /* utf8proc_grapheme_break_stateful state */
 };
 void text_graphemes_init(struct text_graphemes *it, const char *s, size_t len);

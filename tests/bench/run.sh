@@ -1,11 +1,18 @@
 #!/bin/sh
-# make bench: speed and memory of trang on a corpus made by replicating the
-# development corpus (about 100 MB; BENCH_SIZE=1g for about 1 GB). Prints a
-# table and writes it as text and JSON to build/bench/. Not part of make test.
+# make bench: the one place where trang's speed and memory are measured.
+#   - ingest of a corpus made by replicating the development corpus (about
+#     100 MB; BENCH_SIZE=1g for about 1 GB): fresh and unchanged, peak memory;
+#   - NFC throughput of trang, plain utf8proc_map and ICU, and the tokenizer,
+#     on the development corpus;
+#   - search latency (median, 99th percentile) on the ingested corpus.
+# Each figure is the median of BENCH_RUNS runs (default 3) with its spread
+# (max - min). The table goes to stdout and to build/bench/results-SIZE.txt
+# and .json. Not part of make test.
 set -eu
 cd "$(dirname "$0")/../.."
 ROOT=$(pwd)
 TRANG=${TRANG:-$ROOT/trang}
+BIN_DIR=${BENCH_BIN_DIR:-$ROOT/build/bench}
 SRC=${BENCH_CORPUS:-$ROOT/../shared/corpus/dantri-unc}
 [ -d "$SRC" ] || SRC=/work/shared/corpus/dantri-unc
 SIZE=${BENCH_SIZE:-100m}
@@ -13,6 +20,8 @@ RUNS=${BENCH_RUNS:-3}
 OUT=$ROOT/build/bench
 WORK=${BENCH_WORK:-/tmp/trang-bench}
 mkdir -p "$OUT" "$WORK"
+RESULTS=$WORK/results.$$
+: >"$RESULTS"
 
 case "$SIZE" in
 100m) target=$((100 * 1000 * 1000)) ;;
@@ -20,9 +29,8 @@ case "$SIZE" in
 *) echo "BENCH_SIZE must be 100m or 1g" >&2; exit 2 ;;
 esac
 
-# The corpus: copies of the development corpus with unique names (copy N of
-# file F is copyN/F-N.txt) and unique content (the url header gets ?copy=N, so
-# copies are not exact duplicates of each other), built once and reused.
+# The corpus: copies of the development corpus with unique names and unique
+# content (see make_corpus.py), built once and reused.
 CORPUS=$WORK/corpus-$SIZE
 if [ ! -f "$CORPUS/.complete" ]; then
 	rm -rf "$CORPUS"
@@ -32,52 +40,81 @@ fi
 bytes=$(find "$CORPUS" -name '*.txt' -print0 | xargs -0 cat | wc -c)
 files=$(find "$CORPUS" -name '*.txt' | wc -l)
 mb=$(echo "$bytes" | awk '{printf "%.1f", $1 / 1e6}')
-echo "bench: $files files, $mb MB in $CORPUS ($(nproc) cores, $(date -u +%Y-%m-%d))"
+echo "bench: $files files, $mb MB in $CORPUS; $(nproc) cores; $(date -u +%Y-%m-%dT%H:%MZ)"
 
-# median and spread (max - min) of a list of numbers
+# median and spread (max - min) of numbers on stdin
 stats() { sort -g | awk '{v[NR] = $1} END {m = (NR % 2) ? v[(NR + 1) / 2] : (v[NR / 2] + v[NR / 2 + 1]) / 2; printf "%.3f %.3f\n", m, v[NR] - v[1]}'; }
 
-# timed CMD...: appends "seconds maxrss_kb" of one run to $TIMES
+# record NAME VALUE UNIT SPREAD
+record() { echo "$1 $2 $3 $4" >>"$RESULTS"; }
+
+# timed FILE CMD...: appends "seconds maxrss_kb" of one run of CMD to FILE
 timed() {
+	f=$1
+	shift
 	/usr/bin/time -f "%e %M" -o "$WORK/time.$$" "$@" >/dev/null 2>"$WORK/err.$$" || {
 		cat "$WORK/err.$$" >&2
 		exit 1
 	}
-	cat "$WORK/time.$$" >>"$TIMES"
+	cat "$WORK/time.$$" >>"$f"
 }
 
-TIMES=$WORK/fresh.times
-: >"$TIMES"
+# ---- ingest ---------------------------------------------------------------
+DB=$WORK/bench-$SIZE.db
+: >"$WORK/fresh.times"
 r=0
 while [ $r -lt "$RUNS" ]; do
-	rm -f "$WORK/bench.db" "$WORK/bench.db-wal" "$WORK/bench.db-shm"
-	timed "$TRANG" --db "$WORK/bench.db" ingest --no-progress "$CORPUS"
+	rm -f "$DB" "$DB-wal" "$DB-shm"
+	timed "$WORK/fresh.times" "$TRANG" --db "$DB" ingest --no-progress "$CORPUS"
 	r=$((r + 1))
 done
-set -- $(cut -d' ' -f1 "$TIMES" | stats)
-fresh_s=$1 fresh_spread=$2
-fresh_rss=$(cut -d' ' -f2 "$TIMES" | sort -n | tail -1)
+set -- $(cut -d' ' -f1 "$WORK/fresh.times" | stats)
+fresh=$1
+record ingest_fresh_s "$1" s "$2"
+record ingest_fresh_mb_s "$(echo "$mb $1" | awk '{printf "%.1f", $1 / $2}')" MB/s -
+record ingest_max_rss_mb "$(cut -d' ' -f2 "$WORK/fresh.times" | sort -n | tail -1 | awk '{printf "%.1f", $1 / 1024}')" MB -
 
-TIMES=$WORK/again.times
-: >"$TIMES"
+: >"$WORK/again.times"
 r=0
 while [ $r -lt "$RUNS" ]; do
-	timed "$TRANG" --db "$WORK/bench.db" ingest --no-progress "$CORPUS"
+	timed "$WORK/again.times" "$TRANG" --db "$DB" ingest --no-progress "$CORPUS"
 	r=$((r + 1))
 done
-set -- $(cut -d' ' -f1 "$TIMES" | stats)
-again_s=$1 again_spread=$2
+set -- $(cut -d' ' -f1 "$WORK/again.times" | stats)
+record reingest_unchanged_s "$1" s "$2"
+record reingest_speedup "$(echo "$fresh $1" | awk '{printf "%.0f", $1 / ($2 > 0 ? $2 : 0.01)}')" x -
 
-awk -v mb="$mb" -v fs="$fresh_s" -v fsp="$fresh_spread" -v rss="$fresh_rss" -v as="$again_s" -v asp="$again_spread" \
-	-v files="$files" -v size="$SIZE" -v runs="$RUNS" 'BEGIN {
-	fmt = "%-34s %12s %12s\n"
-	printf fmt, "measure (" size ", median of " runs ")", "value", "spread"
-	printf fmt, "ingest, fresh database", sprintf("%.2f s", fs), sprintf("%.2f s", fsp)
-	printf fmt, "ingest throughput", sprintf("%.1f MB/s", mb / fs), ""
-	printf fmt, "ingest peak memory (max RSS)", sprintf("%.1f MB", rss / 1024), ""
-	printf fmt, "re-ingest, unchanged corpus", sprintf("%.2f s", as), sprintf("%.2f s", asp)
-	printf fmt, "re-ingest speed-up", sprintf("%.0fx", fs / (as > 0 ? as : 0.001)), ""
-	printf "{\"corpus_mb\": %s, \"files\": %d, \"ingest_s\": %s, \"ingest_spread_s\": %s, \"ingest_mb_s\": %.2f, \"ingest_max_rss_kb\": %d, \"reingest_s\": %s}\n", \
-		mb, files, fs, fsp, mb / fs, rss, as > "/dev/stderr"
-}' 2>"$OUT/ingest-$SIZE.json" | tee "$OUT/ingest-$SIZE.txt"
-echo "bench: results in $OUT/ingest-$SIZE.txt and .json"
+# ---- text: NFC and tokenizer on the development corpus ----------------------
+"$BIN_DIR/bench_text" "$SRC" $((RUNS * 2 + 1)) >"$WORK/text.out"
+differ=$(awk '/^files/ {print $6}' "$WORK/text.out")
+[ "$differ" = 0 ] || { echo "bench: NFC outputs differ on $differ files" >&2; exit 1; }
+while read -r name value spread; do
+	case "$name" in files) continue ;; esac
+	record "${name}_mb_s" "$value" MB/s "$spread"
+done <"$WORK/text.out"
+ours=$(awk '$1 == "nfc_trang" {print $2}' "$WORK/text.out")
+icu=$(awk '$1 == "nfc_icu" {print $2}' "$WORK/text.out")
+plain=$(awk '$1 == "nfc_utf8proc_map" {print $2}' "$WORK/text.out")
+record nfc_trang_vs_icu "$(echo "$ours $icu" | awk '{printf "%.2f", $1 / $2}')" x -
+record nfc_trang_vs_utf8proc "$(echo "$ours $plain" | awk '{printf "%.1f", $1 / $2}')" x -
+
+# ---- search latency on the ingested corpus ---------------------------------
+"$BIN_DIR/bench_search" "$DB" 5 >"$WORK/search.out"
+while read -r name median p99 rows; do
+	record "${name%_ms}_median" "$median" ms -
+	record "${name%_ms}_p99" "$p99" ms -
+done <"$WORK/search.out"
+
+# ---- the table --------------------------------------------------------------
+{
+	printf '%-34s %12s %-5s %10s\n' "measure ($SIZE corpus: $files files, $mb MB)" median unit spread
+	while read -r name value unit spread; do
+		printf '%-34s %12s %-5s %10s\n' "$name" "$value" "$unit" "$spread"
+	done <"$RESULTS"
+} | tee "$OUT/results-$SIZE.txt"
+awk -v when="$(date -u +%Y-%m-%dT%H:%MZ)" -v cores="$(nproc)" -v mb="$mb" -v files="$files" '
+	BEGIN { printf "{\"date\": \"%s\", \"cores\": %d, \"corpus_mb\": %s, \"files\": %d, \"results\": {", when, cores, mb, files }
+	{ printf "%s\"%s\": {\"value\": %s, \"unit\": \"%s\", \"spread\": \"%s\"}", (NR > 1 ? ", " : ""), $1, $2, $3, $4 }
+	END { print "}}" }' "$RESULTS" >"$OUT/results-$SIZE.json"
+rm -f "$RESULTS" "$WORK/time.$$" "$WORK/err.$$"
+echo "bench: results in build/bench/results-$SIZE.txt and .json"

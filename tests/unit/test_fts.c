@@ -189,6 +189,7 @@ static void test_query_rewrite_quotes_terms_and_keeps_operators(void **state)
 	                    "\"3,63\" OR \"16:33\" AND \"COVID-19\"");
 	assert_string_equal(rewrite("body:hòa NOT TP.HCM", true), "body:\"=hòa\" NOT \"=TP.HCM\"");
 	assert_string_equal(rewrite("say \"\"hi\"\"", false), "\"say\" \"\"\"hi\"\"\"");
+	assert_string_equal(rewrite("{body}: ^hòa", true), "{body}: ^\"=hòa\"");
 	buf out = BUF_INIT;
 	assert_int_equal(fts_query_rewrite(&out, "\"open", 5, false), -1);
 	buf_free(&out);
@@ -200,6 +201,9 @@ static void test_rewritten_strict_query_runs(void **state)
 	assert_string_equal(matches(db, rewrite("Đường", true)), "3,11");
 	assert_string_equal(matches(db, rewrite("3,63", false)), "8");
 	assert_string_equal(matches(db, rewrite("dien* NEAR(dien tuyen, 2)", false)), "2");
+	assert_string_equal(matches(db, rewrite("{body}: ^hòa", true)), "6,7");
+	assert_string_equal(matches(db, rewrite("^giải", true)), "");
+	assert_string_equal(matches(db, rewrite("body:hoa NOT giai", false)), "6");
 }
 
 int main(void)
