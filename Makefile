@@ -72,6 +72,10 @@ run: $(BIN)
 	@rm -f $(DB) $(DB)-wal $(DB)-shm
 	./$(BIN) --db $(DB) ingest data/
 	./$(BIN) --db $(DB) stats
+	@echo; echo '$$ trang search --limit 3 "dien dam"   # folded: finds "điện đàm"'
+	@./$(BIN) --db $(DB) search --limit 3 "dien dam"
+	@echo '$$ trang kwic --width 30 --limit 8 Putin'
+	@./$(BIN) --db $(DB) kwic --width 30 --limit 8 Putin
 
 test: unit e2e
 

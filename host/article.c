@@ -267,6 +267,8 @@ static void set_field_if_absent(struct article *a, enum article_field f, const c
 
 /* ---- header block ---------------------------------------------------------- */
 
+static int add_para(struct article *a, const char *raw, size_t s, size_t e);
+
 /* Length of a header key at the start of line (ASCII word then ':'), or 0. */
 static size_t header_key_len(const char *line, size_t n)
 {
@@ -324,6 +326,15 @@ static size_t parse_header(struct article *a, const char *s, size_t len, size_t 
 			f++;
 		if (f < FIELD_COUNT) {
 			(void)article_set_field(a, (enum article_field)f, v, vn);
+			if (f == FIELD_TITLE && a->field[FIELD_TITLE] && !a->n_paras) {
+				/* The header's title is the article's first paragraph, so it is
+				 * searched like the rest; its span is the value's bytes. */
+				const char *t = v;
+				size_t tn = vn;
+				trim(&t, &tn);
+				if (add_para(a, s, (size_t)(t - s), (size_t)(t - s) + tn) == 0)
+					a->paras[0].kind = PARA_TITLE;
+			}
 		} else {
 			trim(&v, &vn);
 			char *key = strndup(s + i, k), *val = nfc_dup(v, vn);
@@ -528,8 +539,10 @@ static bool is_agency(const char *s, size_t n)
 static bool glued_byline(struct article *a, const char *s, size_t n)
 {
 	long at = find(s, n, "Theo ");
+	const char *src = s + at + 5;
+	size_t src_n = n - (size_t)at - 5;
 	if (at <= 0 || !is_lower_cp(last_cp(s, (size_t)at)) || !looks_like_name(s, (size_t)at) ||
-	    !is_agency(s + at + 5, n - (size_t)at - 5))
+	    !(is_agency(src, src_n) || looks_like_name(src, src_n)))
 		return false;
 	set_field_if_absent(a, FIELD_AUTHOR, s, (size_t)at);
 	set_field_if_absent(a, FIELD_SOURCE, s + at + 5, n - (size_t)at - 5);
@@ -591,25 +604,27 @@ static void read_agency_prefix(struct article *a, const char *s, size_t n)
 	set_field_if_absent(a, FIELD_SOURCE, s + 1, (size_t)(close - s - 1));
 }
 
-static void classify(struct article *a)
+/* Gives a kind to each paragraph from `first` on (those before are the
+ * header's title paragraph). */
+static void classify(struct article *a, size_t first)
 {
-	size_t i = 0;
+	size_t i = first;
 	char iso[17];
 	/* Title: the first paragraph, short, not ending like a sentence, when no header gave one. */
-	if (!a->field[FIELD_TITLE] && a->n_paras > 1) {
+	if (!a->field[FIELD_TITLE] && a->n_paras > first + 1) {
 		size_t n;
-		const char *s = para_text(a, 0, &n);
+		const char *s = para_text(a, first, &n);
 		size_t title_n = trailing_date_start(s, n);
 		int32_t last = last_cp(s, title_n);
 		if (title_n > 0 && count_chars(s, title_n) <= 250 && last != '.' && last != ',' && last != ';' &&
 		    last != ':' && !is_caption(s, n) && !article_read_date(s, n, iso)) {
-			a->paras[0].kind = PARA_TITLE;
+			a->paras[first].kind = PARA_TITLE;
 			set_field_if_absent(a, FIELD_TITLE, s, title_n);
 			if (title_n < n) {
 				size_t k = article_read_date(s + title_n, n - title_n, iso);
 				set_field_if_absent(a, FIELD_DATE, iso, k);
 			}
-			i = 1;
+			i = first + 1;
 		}
 	}
 	/* A date line right after the title (or first). */
@@ -656,9 +671,10 @@ int article_parse_body(struct article *a, const char *raw, size_t start, size_t 
 	}
 	if (!a->text.data && buf_reserve(&a->text, 0))
 		return -1;
+	size_t first = a->n_paras;
 	if (split_paragraphs(a, raw, start, len))
 		return -1;
-	classify(a);
+	classify(a, first);
 	return 0;
 }
 

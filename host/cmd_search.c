@@ -38,10 +38,10 @@ static const char *const kwic_sql =
 	"JOIN articles a ON a.id = p.article_id "
 	"WHERE paragraphs_fts MATCH ?1 ORDER BY a.date, a.path, p.idx LIMIT ?2";
 
-/* Prepares sql with the rewritten query bound; prints the error itself.
- * Returns the statement or NULL. */
+/* Prepares sql with the rewritten query and a row limit (-1: none) bound;
+ * prints the error itself. Returns the statement or NULL. */
 static sqlite3_stmt *prepare_query(struct store *st, const char *cmd, const char *sql, const char *query,
-                                   const struct search_opts *o)
+                                   const struct search_opts *o, long limit)
 {
 	buf q = BUF_INIT;
 	sqlite3_stmt *stmt = NULL;
@@ -54,7 +54,7 @@ static sqlite3_stmt *prepare_query(struct store *st, const char *cmd, const char
 		goto cleanup;
 	}
 	sqlite3_bind_text(stmt, 1, q.data ? q.data : "", -1, SQLITE_TRANSIENT);
-	sqlite3_bind_int64(stmt, 2, o->limit);
+	sqlite3_bind_int64(stmt, 2, limit);
 cleanup:
 	buf_free(&q);
 	return stmt;
@@ -107,7 +107,7 @@ static const char *col_text(sqlite3_stmt *q, int i)
 
 static int run_search(struct store *st, const char *query, const struct search_opts *o)
 {
-	sqlite3_stmt *q = prepare_query(st, "search", search_sql, query, o);
+	sqlite3_stmt *q = prepare_query(st, "search", search_sql, query, o, o->limit);
 	if (!q)
 		return EXIT_WORK_FAILED;
 	bool tty = isatty(STDOUT_FILENO);
@@ -192,14 +192,16 @@ static size_t head_len(const char *s, size_t n, int cols)
 	return n;
 }
 
-/* Prints one KWIC line per match in a highlighted paragraph text. */
-static void kwic_lines(const char *path, const char *marked, const struct search_opts *o, bool tty, json_t *arr)
+/* Prints one KWIC line per match in a highlighted paragraph text, until
+ * *left lines have been printed. */
+static void kwic_lines(const char *path, const char *marked, const struct search_opts *o, bool tty, json_t *arr,
+                       long *left)
 {
 	char *plain = strip_marks(marked);
 	if (!plain)
 		return;
 	size_t offset_plain = 0; /* bytes of plain text before the current position */
-	for (const char *p = marked; (p = strchr(p, MARK_ON[0])) != NULL;) {
+	for (const char *p = marked; *left > 0 && (p = strchr(p, MARK_ON[0])) != NULL; (*left)--) {
 		const char *end = strchr(p, MARK_OFF[0]);
 		if (!end)
 			break;
@@ -226,14 +228,17 @@ static void kwic_lines(const char *path, const char *marked, const struct search
 
 static int run_kwic(struct store *st, const char *query, const struct search_opts *o)
 {
-	sqlite3_stmt *q = prepare_query(st, "kwic", kwic_sql, query, o);
+	sqlite3_stmt *q = prepare_query(st, "kwic", kwic_sql, query, o, -1);
 	if (!q)
 		return EXIT_WORK_FAILED;
 	bool tty = isatty(STDOUT_FILENO);
 	json_t *arr = o->json ? json_array() : NULL;
 	int rc;
-	while ((rc = sqlite3_step(q)) == SQLITE_ROW)
-		kwic_lines(col_text(q, 0), col_text(q, 3), o, tty, arr);
+	long left = o->limit; /* --limit counts lines, not paragraphs */
+	while (left > 0 && (rc = sqlite3_step(q)) == SQLITE_ROW)
+		kwic_lines(col_text(q, 0), col_text(q, 3), o, tty, arr, &left);
+	if (left == 0)
+		rc = SQLITE_DONE;
 	if (rc != SQLITE_DONE) {
 		json_decref(arr);
 		sqlite3_finalize(q);

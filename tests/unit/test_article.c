@@ -31,8 +31,11 @@ static void test_header_block_sets_fields_and_keeps_unknown_keys(void **state)
 	assert_string_equal(a.field[FIELD_URL], "https://x.vn/a");
 	assert_null(a.field[FIELD_AUTHOR]); /* empty stays NULL */
 	assert_string_equal(json_string_value(json_object_get(a.extra, "section")), "kinh-doanh");
-	assert_string_equal(kinds(&a), "lead body");
-	assert_int_equal(a.paras[0].s, a.body_start);
+	assert_string_equal(kinds(&a), "title lead body");
+	/* The header's title is a paragraph too, spanning the value's bytes. */
+	assert_int_equal(a.paras[0].s, 7);
+	assert_int_equal(a.paras[0].e, 7 + strlen("Tiêu đề"));
+	assert_int_equal(a.paras[1].s, a.body_start);
 	article_free(&a);
 }
 
@@ -87,7 +90,7 @@ static void test_plain_text_title_dateline_caption_byline_source(void **state)
 static void test_glued_byline_and_source(void **state)
 {
 	struct article a = parse("title: T\n\nMở đầu bài viết.\n\nThân bài.\n\nMinh PhươngTheo SCMP\n");
-	assert_string_equal(kinds(&a), "lead body byline");
+	assert_string_equal(kinds(&a), "title lead body byline");
 	assert_string_equal(a.field[FIELD_AUTHOR], "Minh Phương");
 	assert_string_equal(a.field[FIELD_SOURCE], "SCMP");
 	article_free(&a);
@@ -97,12 +100,12 @@ static void test_wrapped_lines_join_one_paragraph(void **state)
 {
 	const char *t = "title: T\n\nMột câu dài được ngắt\ndòng giữa chừng.\nĐoạn mới.\n";
 	struct article a = parse(t);
-	assert_int_equal(a.n_paras, 2);
-	assert_string_equal(kinds(&a), "lead body");
-	assert_memory_equal(a.nfc.data + a.paras[0].text_off, "Một câu dài được ngắt dòng giữa chừng.",
-	                    a.paras[0].text_len);
-	assert_int_equal(a.paras[0].s, 10);
-	assert_int_equal(a.paras[0].e, strstr(t, "\nĐoạn") - t);
+	assert_int_equal(a.n_paras, 3);
+	assert_string_equal(kinds(&a), "title lead body");
+	assert_memory_equal(a.nfc.data + a.paras[1].text_off, "Một câu dài được ngắt dòng giữa chừng.",
+	                    a.paras[1].text_len);
+	assert_int_equal(a.paras[1].s, 10);
+	assert_int_equal(a.paras[1].e, strstr(t, "\nĐoạn") - t);
 	article_free(&a);
 }
 
@@ -110,11 +113,11 @@ static void test_nfd_text_reads_like_nfc(void **state)
 {
 	/* "Ảnh" and "Nguồn" written with combining marks. */
 	struct article a = parse("title: T\n\nMở đầu.\n\nQuang cảnh (A\xcc\x89nh: TTXVN).\n\nNguo\xcc\x82\xcc\x80n VTV: https://vtv.vn/x\n");
-	assert_string_equal(kinds(&a), "lead caption source");
+	assert_string_equal(kinds(&a), "title lead caption source");
 	assert_string_equal(a.field[FIELD_SOURCE], "VTV");
 	assert_string_equal(a.field[FIELD_URL], "https://vtv.vn/x");
-	assert_int_equal(a.paras[1].text_len, strlen("Quang cảnh (Ảnh: TTXVN)."));
-	assert_memory_equal(a.nfc.data + a.paras[1].text_off, "Quang cảnh (Ảnh: TTXVN).", a.paras[1].text_len);
+	assert_int_equal(a.paras[2].text_len, strlen("Quang cảnh (Ảnh: TTXVN)."));
+	assert_memory_equal(a.nfc.data + a.paras[2].text_off, "Quang cảnh (Ảnh: TTXVN).", a.paras[2].text_len);
 	article_free(&a);
 }
 
