@@ -31,6 +31,8 @@ static void usage(FILE *out)
 	        "  --prune            remove stored articles whose files are gone\n"
 	        "  --max-size SIZE    refuse files larger than SIZE (default 64M; K, M, G suffixes)\n"
 	        "  --no-progress      no progress bar even on a terminal\n"
+	        "  --jobs N           worker threads reading and parsing (default: one per core);\n"
+	        "                     results are stored in the same order whatever N is\n"
 	        "  --help             this help\n"
 	        "\n"
 	        "Exit status: 0 when every file loaded, 1 when some could not be (each is\n"
@@ -61,7 +63,8 @@ int cmd_ingest(struct cli *cli, int argc, char **argv)
 	static const struct option longopts[] = {
 		{"db", required_argument, NULL, 'D'},   {"prune", no_argument, NULL, 'p'},
 		{"max-size", required_argument, NULL, 'm'}, {"no-progress", no_argument, NULL, 'P'},
-		{"help", no_argument, NULL, 'h'},       {NULL, 0, NULL, 0},
+		{"jobs", required_argument, NULL, 'j'}, {"help", no_argument, NULL, 'h'},
+		{NULL, 0, NULL, 0},
 	};
 	int c;
 	while ((c = getopt_long(argc, argv, "h", longopts, NULL)) != -1) {
@@ -73,6 +76,14 @@ int cmd_ingest(struct cli *cli, int argc, char **argv)
 			if (!(o.max_size = parse_size(optarg)))
 				return cli_usage_error("ingest", "bad --max-size '%s' (examples: 512K, 64M, 1G)", optarg);
 			break;
+		case 'j': {
+			char *end;
+			long n = strtol(optarg, &end, 10);
+			if (*end || n < 1 || n > 16)
+				return cli_usage_error("ingest", "--jobs wants a number from 1 to 16, not '%s'", optarg);
+			o.jobs = (int)n;
+			break;
+		}
 		case 'h': usage(stdout); return EXIT_WORK_OK;
 		default: return cli_usage_error("ingest", "unknown option");
 		}

@@ -1,30 +1,34 @@
-/* ingest.c: the ingest run (see ingest.h). One SQLite connection, batched
- * transactions; a file is checked and parsed before anything is written, and
- * a database failure rolls the whole batch back.
- * Relies on walk.c (finding files), input.c (is it text?), article.c
- * (parsing) and sentence.c (sentence spans). */
+/* ingest.c: the ingest run (see ingest.h), a pipeline of three stages:
+ *   - the walker thread finds files (walk.c) and skips those whose size and
+ *     mtime match the database (its own read-only connection);
+ *   - worker threads read, check, parse and split them (ingest_prepare.c);
+ *   - the writer, on the calling thread, owns the write connection and stores
+ *     the results in walk order, so any number of workers stores the same
+ *     rows, in batched transactions.
+ * Queues are bounded and a semaphore caps the files in flight, so memory
+ * stays flat however large the corpus. A file is checked and parsed before
+ * anything is written; a database failure rolls the whole batch back. */
 #include "ingest.h"
 
-#include <errno.h>
-#include <fcntl.h>
 #include <inttypes.h>
+#include <pthread.h>
+#include <semaphore.h>
+#include <stdatomic.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/stat.h>
-#include <time.h>
 #include <unistd.h>
-#include <xxhash.h>
 
 #include "article.h"
-#include "input.h"
+#include "ingest_prepare.h"
 #include "progress.h"
-#include "sentence.h"
+#include "queue.h"
 #include "walk.h"
 
 #define BATCH_FILES 500
 #define BATCH_BYTES (32u << 20)
+#define IN_FLIGHT 64 /* files between the walker and the writer */
 
 enum {
 	Q_FILE_GET, Q_FILE_TOUCH, Q_FILE_PUT, Q_FILE_UPDATE, Q_ART_BY_HASH, Q_ART_PUT, Q_ALIAS_PUT, Q_PARA_PUT,
@@ -63,8 +67,9 @@ static const char *const sql[Q_COUNT] = {
 	              "SELECT 'delete', id, text FROM paragraphs WHERE article_id = ?",
 };
 
+
 struct ingest {
-	struct store *st;
+	struct store *st;            /* the writer's connection */
 	const struct ingest_opts *o;
 	struct ingest_counts *c;
 	sqlite3_stmt *q[Q_COUNT];
@@ -76,14 +81,18 @@ struct ingest {
 	int64_t *seen; /* ids of files met in this run */
 	size_t n_seen, cap_seen;
 	struct progress bar;
-	buf raw; /* the current file's bytes */
-	buf sent; /* scratch for sentence text */
-	/* for the sentence callback */
-	int64_t article_id, paragraph_id;
-	long sentence_idx;
-	const char *sent_raw;
-	size_t sent_base;
-	int sent_rc;
+	/* the pipeline */
+	struct store rd;             /* the walker's read-only connection */
+	sqlite3_stmt *rd_get;
+	char *const *roots;
+	int nroots;
+	struct queue todo, done;
+	sem_t slots;                 /* files in flight, at most IN_FLIGHT */
+	atomic_bool stopping;        /* the writer gave up: walker and workers stop */
+	uint64_t next_seq;           /* the walker's counter */
+	pthread_mutex_t mu;
+	int workers_left;            /* the last worker out closes `done` */
+	struct prep_file *ring[IN_FLIGHT];
 };
 
 /* ---- reporting ------------------------------------------------------------- */
@@ -113,11 +122,6 @@ static void report(struct ingest *ig, const char *path, const char *kind, long l
 	sqlite3_bind_text(q, 6, msg, -1, SQLITE_TRANSIENT);
 	sqlite3_step(q);
 	sqlite3_reset(q);
-}
-
-static void walk_error(void *ud, const char *path, const char *message)
-{
-	report(ud, path, "unreadable", 0, -1, "%s", message);
 }
 
 /* ---- transactions ---------------------------------------------------------- */
@@ -165,35 +169,6 @@ static int tx_commit(struct ingest *ig)
 	return 0;
 }
 
-/* ---- hashing --------------------------------------------------------------- */
-
-static void hex128(XXH128_hash_t h, char out[33])
-{
-	snprintf(out, 33, "%016" PRIx64 "%016" PRIx64, (uint64_t)h.high64, (uint64_t)h.low64);
-}
-
-/* The identity of an article's content: its metadata and NFC text. Two names
- * with the same hash are exact duplicates. */
-static void content_hash(const struct article *a, char out[33])
-{
-	XXH3_state_t *s = XXH3_createState();
-	XXH3_128bits_reset(s);
-	for (int f = 0; f < FIELD_COUNT; f++) {
-		const char *v = a->field[f] ? a->field[f] : "\x01";
-		XXH3_128bits_update(s, v, strlen(v) + 1);
-	}
-	if (a->extra) {
-		char *j = json_dumps(a->extra, JSON_SORT_KEYS | JSON_COMPACT);
-		if (j)
-			XXH3_128bits_update(s, j, strlen(j));
-		free(j);
-	}
-	XXH3_128bits_update(s, "\x02", 1);
-	XXH3_128bits_update(s, a->text.data, a->text.len);
-	hex128(XXH3_128bits_digest(s), out);
-	XXH3_freeState(s);
-}
-
 /* ---- storing --------------------------------------------------------------- */
 
 static void bind_text_or_null(sqlite3_stmt *q, int i, const char *v)
@@ -201,35 +176,15 @@ static void bind_text_or_null(sqlite3_stmt *q, int i, const char *v)
 	v ? sqlite3_bind_text(q, i, v, -1, SQLITE_TRANSIENT) : sqlite3_bind_null(q, i);
 }
 
-static void on_sentence(void *ud, size_t s, size_t e)
-{
-	struct ingest *ig = ud;
-	if (ig->sent_rc)
-		return;
-	buf_clear(&ig->sent);
-	if (article_nfc_span(&ig->sent, ig->sent_raw, ig->sent_base + s, ig->sent_base + e)) {
-		ig->sent_rc = -1;
-		return;
-	}
-	sqlite3_stmt *q = ig->q[Q_SENT_PUT];
-	sqlite3_bind_int64(q, 1, ig->article_id);
-	sqlite3_bind_int64(q, 2, ig->paragraph_id);
-	sqlite3_bind_int64(q, 3, ig->sentence_idx++);
-	sqlite3_bind_int64(q, 4, (sqlite3_int64)(ig->sent_base + s));
-	sqlite3_bind_int64(q, 5, (sqlite3_int64)(ig->sent_base + e));
-	sqlite3_bind_text(q, 6, ig->sent.data ? ig->sent.data : "", (int)ig->sent.len, SQLITE_STATIC);
-	ig->sent_rc = step_done(ig, q, "cannot store a sentence");
-}
-
-/* Stores one parsed article under path. Returns 0 (stored), 1 (an exact
+/* Stores one prepared article under path. Returns 0 (stored), 1 (an exact
  * duplicate of a stored article, linked to it) or -1 (database failure). */
-static int put_article(struct ingest *ig, int64_t file_id, long line, const char *path, const char *raw,
-                       size_t rawlen, const struct article *a)
+static int put_article(struct ingest *ig, int64_t file_id, const char *path, const char *raw, size_t rawlen,
+                       const struct prep_article *pa)
 {
-	char hash[33];
-	content_hash(a, hash);
+	const struct article *a = &pa->a;
+	long line = pa->line;
 	sqlite3_stmt *q = ig->q[Q_ART_BY_HASH];
-	sqlite3_bind_text(q, 1, hash, -1, SQLITE_STATIC);
+	sqlite3_bind_text(q, 1, pa->hash, -1, SQLITE_STATIC);
 	int rc = sqlite3_step(q);
 	int64_t existing = rc == SQLITE_ROW ? sqlite3_column_int64(q, 0) : 0;
 	sqlite3_reset(q);
@@ -247,7 +202,7 @@ static int put_article(struct ingest *ig, int64_t file_id, long line, const char
 	sqlite3_bind_int64(q, 1, file_id);
 	line > 0 ? sqlite3_bind_int64(q, 2, line) : sqlite3_bind_null(q, 2);
 	sqlite3_bind_text(q, 3, path, -1, SQLITE_TRANSIENT);
-	sqlite3_bind_text(q, 4, hash, -1, SQLITE_TRANSIENT);
+	sqlite3_bind_text(q, 4, pa->hash, -1, SQLITE_STATIC);
 	for (int f = 0; f < FIELD_COUNT; f++)
 		bind_text_or_null(q, 5 + f, a->field[f]);
 	char *extra = a->extra ? json_dumps(a->extra, JSON_SORT_KEYS | JSON_COMPACT) : NULL;
@@ -258,31 +213,38 @@ static int put_article(struct ingest *ig, int64_t file_id, long line, const char
 	sqlite3_bind_text64(q, 13, a->text.data, a->text.len, SQLITE_STATIC, SQLITE_UTF8);
 	if (step_done(ig, q, "cannot store an article"))
 		return -1;
-	ig->article_id = sqlite3_last_insert_rowid(ig->st->db);
-	ig->sentence_idx = 0;
+	int64_t article_id = sqlite3_last_insert_rowid(ig->st->db);
 	for (size_t i = 0; i < a->n_paras; i++) {
 		const struct article_para *p = &a->paras[i];
+		const char *text = a->nfc.data + p->text_off;
 		q = ig->q[Q_PARA_PUT];
-		sqlite3_bind_int64(q, 1, ig->article_id);
+		sqlite3_bind_int64(q, 1, article_id);
 		sqlite3_bind_int64(q, 2, (sqlite3_int64)i);
 		sqlite3_bind_text(q, 3, article_para_kind_name(p->kind), -1, SQLITE_STATIC);
 		sqlite3_bind_int64(q, 4, (sqlite3_int64)p->s);
 		sqlite3_bind_int64(q, 5, (sqlite3_int64)p->e);
-		sqlite3_bind_text(q, 6, a->nfc.data + p->text_off, (int)p->text_len, SQLITE_STATIC);
+		sqlite3_bind_text(q, 6, text, (int)p->text_len, SQLITE_STATIC);
 		if (step_done(ig, q, "cannot store a paragraph"))
 			return -1;
-		ig->paragraph_id = sqlite3_last_insert_rowid(ig->st->db);
+		int64_t paragraph_id = sqlite3_last_insert_rowid(ig->st->db);
 		q = ig->q[Q_FTS_PUT];
-		sqlite3_bind_int64(q, 1, ig->paragraph_id);
-		sqlite3_bind_text(q, 2, a->nfc.data + p->text_off, (int)p->text_len, SQLITE_STATIC);
+		sqlite3_bind_int64(q, 1, paragraph_id);
+		sqlite3_bind_text(q, 2, text, (int)p->text_len, SQLITE_STATIC);
 		if (step_done(ig, q, "cannot index a paragraph"))
 			return -1;
-		ig->sent_raw = raw;
-		ig->sent_base = p->s;
-		ig->sent_rc = 0;
-		sentence_split(raw + p->s, p->e - p->s, on_sentence, ig);
-		if (ig->sent_rc)
-			return ig->failed ? -1 : db_fail(ig, "out of memory splitting sentences");
+		for (size_t k = pa->para_sent[i]; k < pa->para_sent[i + 1]; k++) {
+			const struct prep_sentence *ps = &pa->sents[k];
+			q = ig->q[Q_SENT_PUT];
+			sqlite3_bind_int64(q, 1, article_id);
+			sqlite3_bind_int64(q, 2, paragraph_id);
+			sqlite3_bind_int64(q, 3, (sqlite3_int64)k);
+			sqlite3_bind_int64(q, 4, (sqlite3_int64)ps->s);
+			sqlite3_bind_int64(q, 5, (sqlite3_int64)ps->e);
+			sqlite3_bind_text(q, 6, pa->sent_text.data ? pa->sent_text.data + ps->off : "", (int)ps->len,
+			                  SQLITE_STATIC);
+			if (step_done(ig, q, "cannot store a sentence"))
+				return -1;
+		}
 	}
 	return 0;
 }
@@ -351,60 +313,6 @@ cleanup:
 	return rc;
 }
 
-/* ---- reading files ---------------------------------------------------------- */
-
-/* Reads the whole file into ig->raw. Returns 0, or -1 after reporting. */
-static int read_file(struct ingest *ig, const char *path)
-{
-	buf_clear(&ig->raw);
-	int fd = open(path, O_RDONLY | O_CLOEXEC);
-	if (fd < 0) {
-		report(ig, path, "unreadable", 0, -1, "cannot open: %s", strerror(errno));
-		return -1;
-	}
-	struct stat st;
-	int rc = -1;
-	if (fstat(fd, &st) != 0) {
-		report(ig, path, "unreadable", 0, -1, "cannot stat: %s", strerror(errno));
-		goto cleanup;
-	}
-	if ((uint64_t)st.st_size > ig->o->max_size) {
-		report(ig, path, "too-large", 0, -1, "%lld bytes, over the size limit of %llu bytes; raise it with --max-size",
-		       (long long)st.st_size, (unsigned long long)ig->o->max_size);
-		goto cleanup;
-	}
-	if (buf_reserve(&ig->raw, (size_t)st.st_size)) {
-		report(ig, path, "unreadable", 0, -1, "out of memory reading %lld bytes", (long long)st.st_size);
-		goto cleanup;
-	}
-	for (;;) {
-		/* Read to the end even if the file grew since fstat, up to the limit. */
-		if (ig->raw.cap - ig->raw.len < 2 && buf_reserve(&ig->raw, 65536))
-			goto cleanup;
-		ssize_t n = read(fd, ig->raw.data + ig->raw.len, ig->raw.cap - ig->raw.len - 1);
-		if (n < 0 && errno == EINTR)
-			continue;
-		if (n < 0) {
-			report(ig, path, "unreadable", 0, (long long)ig->raw.len, "read failed at byte %zu: %s", ig->raw.len,
-			       strerror(errno));
-			goto cleanup;
-		}
-		if (n == 0)
-			break;
-		ig->raw.len += (size_t)n;
-		if (ig->raw.len > ig->o->max_size) {
-			report(ig, path, "too-large", 0, -1, "grew over the size limit of %llu bytes while being read",
-			       (unsigned long long)ig->o->max_size);
-			goto cleanup;
-		}
-	}
-	ig->raw.data[ig->raw.len] = '\0';
-	rc = 0;
-cleanup:
-	close(fd);
-	return rc;
-}
-
 static int mark_seen(struct ingest *ig, int64_t id)
 {
 	if (ig->n_seen == ig->cap_seen) {
@@ -447,128 +355,6 @@ static int get_file(struct ingest *ig, const char *key, struct stored_file *sf)
 	return 0;
 }
 
-/* Parses one JSON Lines record into a, its body copied into body (the
- * article's raw text: offsets point into it). Returns 0, or -1 with why. */
-static int parse_json_record(struct article *a, buf *body, const char *line, size_t n, long long *err_off,
-                             char *why, size_t whylen)
-{
-	static const char *const body_keys[] = {"body", "text", "content"};
-	static const char *const field_keys[FIELD_COUNT] = {"title", "date", "url", "author", "source"};
-	json_error_t jerr;
-	json_t *obj = json_loadb(line, n, JSON_REJECT_DUPLICATES, &jerr);
-	int rc = -1;
-	*err_off = -1;
-	if (!obj) {
-		*err_off = jerr.position;
-		snprintf(why, whylen, "broken JSON at column %d: %s; fix or remove the line", jerr.column, jerr.text);
-		return -1;
-	}
-	if (!json_is_object(obj)) {
-		snprintf(why, whylen, "a JSON %s, not an object; each line must be one article object",
-		         json_is_array(obj) ? "array" : "value");
-		goto cleanup;
-	}
-	json_t *b = NULL;
-	for (int k = 0; k < 3 && !b; k++) {
-		json_t *v = json_object_get(obj, body_keys[k]);
-		if (json_is_string(v) && json_string_length(v) > 0)
-			b = v;
-	}
-	if (!b) {
-		snprintf(why, whylen, "no article text: expected a non-empty string in \"body\", \"text\" or \"content\"");
-		goto cleanup;
-	}
-	const char *key;
-	json_t *v;
-	json_object_foreach(obj, key, v) {
-		if (v == b)
-			continue;
-		int f = 0;
-		while (f < FIELD_COUNT && strcmp(key, field_keys[f]) != 0)
-			f++;
-		if (f < FIELD_COUNT && json_is_string(v)) {
-			if (article_set_field(a, (enum article_field)f, json_string_value(v), json_string_length(v)))
-				goto nomem;
-		} else if (!(f < FIELD_COUNT && json_is_null(v))) {
-			if (!a->extra && !(a->extra = json_object()))
-				goto nomem;
-			json_object_set(a->extra, key, v);
-		}
-	}
-	buf_clear(body);
-	if (buf_append(body, json_string_value(b), json_string_length(b)))
-		goto nomem;
-	if (memchr(body->data, '\0', body->len)) {
-		snprintf(why, whylen, "the body holds a NUL character (\\u0000); remove it");
-		goto cleanup;
-	}
-	if (article_parse_body(a, body->data, 0, body->len))
-		goto nomem;
-	rc = 0;
-	goto cleanup;
-nomem:
-	snprintf(why, whylen, "out of memory");
-cleanup:
-	json_decref(obj);
-	return rc;
-}
-
-/* Article counts of one file, for the summary and files.articles. */
-struct file_counts {
-	long stored, duplicates, broken;
-};
-
-/* Stores every record of the JSON Lines file in ig->raw; a broken line is
- * reported and the others still load. */
-static int put_jsonl(struct ingest *ig, const char *path, const char *key, int64_t file_id, struct file_counts *fc)
-{
-	const char *s = ig->raw.data;
-	size_t len = ig->raw.len, i = 0;
-	long line = 0;
-	if (len >= 3 && memcmp(s, "\xEF\xBB\xBF", 3) == 0)
-		i = 3;
-	buf body = BUF_INIT, name = BUF_INIT;
-	int rc = 0;
-	while (i < len && rc == 0) {
-		line++;
-		const char *nl = memchr(s + i, '\n', len - i);
-		size_t e = nl ? (size_t)(nl - s) : len;
-		size_t ce = e > i && s[e - 1] == '\r' ? e - 1 : e;
-		size_t k = i;
-		while (k < ce && (s[k] == ' ' || s[k] == '\t'))
-			k++;
-		if (k < ce) {
-			struct article a;
-			article_init(&a);
-			char why[300];
-			long long off;
-			if (parse_json_record(&a, &body, s + i, ce - i, &off, why, sizeof why) == 0) {
-				buf_clear(&name);
-				if (buf_printf(&name, "%s:%ld", key, line)) {
-					rc = db_fail(ig, "out of memory");
-				} else {
-					int r = put_article(ig, file_id, line, name.data, body.data, body.len, &a);
-					if (r < 0)
-						rc = -1;
-					else if (r == 1)
-						fc->duplicates++;
-					else
-						fc->stored++;
-				}
-			} else {
-				long long at = off >= 0 ? (long long)i + off : (long long)i;
-				report(ig, path, "json", line, at, "line %ld (byte %lld): %s", line, at, why);
-				fc->broken++;
-			}
-			article_free(&a);
-		}
-		i = e + 1;
-	}
-	buf_free(&body);
-	buf_free(&name);
-	return rc;
-}
-
 /* Writes the files row: a new one when *id is 0 (then *id is set), else an update. */
 static int put_file_row(struct ingest *ig, const char *key, const struct walk_file *f, const char *raw_hash,
                         long articles, long errors, int64_t *id)
@@ -590,122 +376,263 @@ static int put_file_row(struct ingest *ig, const char *key, const struct walk_fi
 	return 0;
 }
 
-/* Loads one changed or new file. Returns 0, or -1 when the database failed
- * (the caller stops and the batch is rolled back). */
-static int load_file(struct ingest *ig, const struct walk_file *f, const char *key, const struct stored_file *sf,
-                     const char *raw_hash)
+/* ---- the writer: applying prepared files in walk order ----------------------- */
+
+static void report_problems(struct ingest *ig, const struct prep_file *pf)
 {
-	struct input_problem prob;
-	if (input_check_text(ig->raw.data, ig->raw.len, &prob)) {
-		if (strcmp(prob.kind, "empty") == 0 || strcmp(prob.kind, "utf16") == 0 ||
-		    strcmp(prob.kind, "binary") == 0 || f->format == WALK_TXT) {
-			report(ig, f->path, prob.kind, (long)prob.line, (long long)prob.offset, "%s", prob.message);
-			if (sf->id)
-				report(ig, f->path, "kept", 0, -1, "the version stored earlier is kept");
-			return 0;
-		}
-		/* JSON Lines: bad bytes are reported line by line by the JSON reader. */
+	for (size_t i = 0; i < pf->n_problems; i++) {
+		const struct prep_problem *p = &pf->problems[i];
+		report(ig, pf->path, p->kind, p->line, p->offset, "%s", p->message);
 	}
-	struct article a;
-	article_init(&a);
-	int rc = -1;
-	if (f->format == WALK_TXT && article_parse_txt(&a, ig->raw.data, ig->raw.len)) {
-		report(ig, f->path, "memory", 0, -1, "out of memory while parsing");
-		article_free(&a);
-		return 0;
-	}
-	if (a.warning[0])
-		fprintf(stderr, "trang: ingest: %s: warning: %s\n", f->path, a.warning);
-	/* No savepoint per file: FTS5 would flush its index at each one. Parse
-	 * errors are all found above, before anything is written; a database
-	 * failure below ends the run and rolls back the whole batch. */
+}
+
+static void count_unchanged(struct ingest *ig, const struct prep_file *pf, const struct stored_file *sf)
+{
+	ig->c->unchanged += sf->articles;
+	if (sf->errors)
+		report(ig, pf->path, "json", 0, -1, "%ld broken line(s), unchanged since reported", sf->errors);
+}
+
+/* Stores a parsed file: its old version out, the new one in. 0, or -1 when
+ * the database failed. */
+static int load_file(struct ingest *ig, const struct prep_file *pf, const struct stored_file *sf)
+{
 	int64_t id = sf->id;
-	struct file_counts fc = {0};
-	if ((id && remove_file_articles(ig, id)) || put_file_row(ig, key, f, raw_hash, 0, 0, &id))
-		goto cleanup;
-	if (f->format == WALK_TXT) {
-		int r = put_article(ig, id, 0, key, ig->raw.data, ig->raw.len, &a);
+	long stored = 0, dups = 0;
+	for (size_t i = 0; i < pf->n_arts; i++)
+		if (pf->arts[i].a.warning[0])
+			fprintf(stderr, "trang: ingest: %s: warning: %s\n", pf->path, pf->arts[i].a.warning);
+	report_problems(ig, pf); /* broken JSON lines: the others still load */
+	if ((id && remove_file_articles(ig, id)) || put_file_row(ig, pf->key, &pf->f, pf->raw_hash, 0, 0, &id))
+		return -1;
+	buf name = BUF_INIT;
+	int rc = -1;
+	for (size_t i = 0; i < pf->n_arts; i++) {
+		const struct prep_article *pa = &pf->arts[i];
+		const char *raw = pa->line ? pa->body.data : pf->raw.data;
+		size_t rawlen = pa->line ? pa->body.len : pf->raw.len;
+		const char *path = pf->key;
+		if (pa->line) {
+			buf_clear(&name);
+			if (buf_printf(&name, "%s:%ld", pf->key, pa->line)) {
+				db_fail(ig, "out of memory");
+				goto cleanup;
+			}
+			path = name.data;
+		}
+		int r = put_article(ig, id, path, raw ? raw : "", rawlen, pa);
 		if (r < 0)
 			goto cleanup;
-		r == 1 ? fc.duplicates++ : fc.stored++;
-	} else if (put_jsonl(ig, f->path, key, id, &fc)) {
-		goto cleanup;
+		r == 1 ? dups++ : stored++;
 	}
-	if (put_file_row(ig, key, f, raw_hash, fc.stored + fc.duplicates, fc.broken, &id))
+	if (put_file_row(ig, pf->key, &pf->f, pf->raw_hash, stored + dups, (long)pf->n_problems, &id))
 		goto cleanup;
 	if (mark_seen(ig, id)) {
 		db_fail(ig, "out of memory");
 		goto cleanup;
 	}
 	if (sf->id)
-		ig->c->updated += fc.stored;
+		ig->c->updated += stored;
 	else
-		ig->c->added += fc.stored;
-	ig->c->duplicates += fc.duplicates;
+		ig->c->added += stored;
+	ig->c->duplicates += dups;
 	rc = 0;
 cleanup:
-	article_free(&a);
+	buf_free(&name);
 	return rc;
 }
 
-static int on_file(void *ud, const struct walk_file *f)
+/* Prepares a job on the writer's thread, from scratch: for the rare job the
+ * walker judged on a snapshot that this run has since changed. */
+static void prepare_here(struct prep_file *pf)
 {
-	struct ingest *ig = ud;
-	if (ig->o->stop && *ig->o->stop)
-		return 1;
-	char key[PATH_MAX];
-	if (store_path_key(ig->st, f->path, key, sizeof key)) {
-		report(ig, f->path, "unreadable", 0, -1, "path too long");
+	buf_clear(&pf->raw);
+	pf->stored_hash[0] = '\0';
+	ingest_prepare(pf);
+}
+
+/* Applies one job. Returns 0, or -1 when the database failed. */
+static int apply(struct ingest *ig, struct prep_file *pf)
+{
+	if (tx_begin(ig))
+		return -1;
+	if (pf->status == PREP_WALK_ERROR) {
+		report_problems(ig, pf);
 		return 0;
 	}
 	ig->c->files++;
-	if (tx_begin(ig))
-		return 1;
+	/* The writer's own look-up is the authority: the walker's snapshot may
+	 * predate this run's batch (a path named twice, say). */
 	struct stored_file sf;
-	if (get_file(ig, key, &sf))
-		return 1;
-	int rc = 0;
-	if (sf.id && sf.size == (int64_t)f->size && sf.mtime_ns == f->mtime_ns) {
-		/* Same size and time: unchanged without reading it. */
-		ig->c->unchanged += sf.articles;
-		if (sf.errors)
-			report(ig, f->path, "json", 0, -1, "%ld broken line(s), unchanged since reported", sf.errors);
-		rc = mark_seen(ig, sf.id);
-		goto done;
+	if (get_file(ig, pf->key, &sf))
+		return -1;
+	if (sf.id && sf.size == (int64_t)pf->f.size && sf.mtime_ns == pf->f.mtime_ns) {
+		count_unchanged(ig, pf, &sf);
+		return mark_seen(ig, sf.id) ? db_fail(ig, "out of memory") : 0;
 	}
-	if ((uint64_t)f->size > ig->o->max_size) {
-		report(ig, f->path, "too-large", 0, -1, "%lld bytes, over the size limit of %llu bytes; raise it with --max-size",
-		       (long long)f->size, (unsigned long long)ig->o->max_size);
-		goto done;
-	}
-	if (read_file(ig, f->path))
-		goto done;
-	ig->c->bytes += ig->raw.len;
-	ig->batch_bytes += ig->raw.len;
-	char raw_hash[33];
-	hex128(XXH3_128bits(ig->raw.data, ig->raw.len), raw_hash);
-	if (sf.id && strcmp(sf.raw_hash, raw_hash) == 0) {
+	if (pf->status == PREP_SAME_BYTES && (!pf->raw_hash[0] || !sf.id || strcmp(sf.raw_hash, pf->raw_hash) != 0))
+		prepare_here(pf); /* the walker's snapshot was older than the writer's */
+	ig->c->bytes += pf->raw.len;
+	ig->batch_bytes += pf->raw.len;
+	if (sf.id && pf->raw_hash[0] && strcmp(sf.raw_hash, pf->raw_hash) == 0) {
 		/* Touched but not changed. */
 		sqlite3_stmt *q = ig->q[Q_FILE_TOUCH];
-		sqlite3_bind_int64(q, 1, (sqlite3_int64)f->size);
-		sqlite3_bind_int64(q, 2, f->mtime_ns);
+		sqlite3_bind_int64(q, 1, (sqlite3_int64)pf->f.size);
+		sqlite3_bind_int64(q, 2, pf->f.mtime_ns);
 		sqlite3_bind_int64(q, 3, sf.id);
 		if (step_done(ig, q, "cannot update a file"))
-			return 1;
-		ig->c->unchanged += sf.articles;
-		rc = mark_seen(ig, sf.id);
-		goto done;
+			return -1;
+		count_unchanged(ig, pf, &sf);
+		return mark_seen(ig, sf.id) ? db_fail(ig, "out of memory") : 0;
 	}
-	if (load_file(ig, f, key, &sf, raw_hash))
+	if (pf->status == PREP_PROBLEM) {
+		if (pf->n_problems)
+			report_problems(ig, pf);
+		else
+			report(ig, pf->path, "memory", 0, -1, "could not be prepared");
+		if (sf.id)
+			report(ig, pf->path, "kept", 0, -1, "the version stored earlier is kept");
+		return 0;
+	}
+	return load_file(ig, pf, &sf);
+}
+
+/* ---- the walker ------------------------------------------------------------- */
+
+static bool push_job(struct ingest *ig, struct prep_file *pf)
+{
+	sem_wait(&ig->slots);
+	if (atomic_load(&ig->stopping) || (ig->o->stop && *ig->o->stop)) {
+		prep_file_free(pf);
+		return false;
+	}
+	pf->seq = ig->next_seq++;
+	if (!queue_push(&ig->todo, pf)) {
+		prep_file_free(pf);
+		return false;
+	}
+	return true;
+}
+
+static void walker_error(void *ud, const char *path, const char *message)
+{
+	struct ingest *ig = ud;
+	struct prep_file *pf = prep_walk_error(path, message);
+	if (pf)
+		push_job(ig, pf);
+}
+
+static int walker_file(void *ud, const struct walk_file *f)
+{
+	struct ingest *ig = ud;
+	char key[PATH_MAX];
+	if (store_path_key(ig->st, f->path, key, sizeof key)) {
+		walker_error(ig, f->path, "unreadable: path too long");
+		return 0;
+	}
+	/* Unchanged by size and time: the job carries no work, only its turn. */
+	char stored_hash[33] = "";
+	bool unchanged = false;
+	sqlite3_bind_text(ig->rd_get, 1, key, -1, SQLITE_TRANSIENT);
+	if (sqlite3_step(ig->rd_get) == SQLITE_ROW) {
+		unchanged = sqlite3_column_int64(ig->rd_get, 1) == (sqlite3_int64)f->size &&
+		            sqlite3_column_int64(ig->rd_get, 2) == f->mtime_ns;
+		snprintf(stored_hash, sizeof stored_hash, "%s", (const char *)sqlite3_column_text(ig->rd_get, 3));
+	}
+	sqlite3_reset(ig->rd_get);
+	struct prep_file *pf = prep_file_new(f, key, stored_hash, ig->o->max_size);
+	if (!pf)
 		return 1;
-done:
-	if (rc)
-		return db_fail(ig, "out of memory"), 1;
-	progress_update(&ig->bar, (uint64_t)ig->c->files, ig->c->bytes);
-	if (++ig->batch_files >= BATCH_FILES || ig->batch_bytes >= BATCH_BYTES)
-		if (tx_commit(ig))
-			return 1;
-	return 0;
+	pf->status = unchanged ? PREP_SAME_BYTES : PREP_LOAD; /* PREP_LOAD: to be prepared */
+	if (unchanged)
+		pf->raw_hash[0] = '\0';
+	return push_job(ig, pf) ? 0 : 1;
+}
+
+static void *walker_main(void *arg)
+{
+	struct ingest *ig = arg;
+	for (int i = 0; i < ig->nroots && !atomic_load(&ig->stopping); i++)
+		if (walk_path(ig->roots[i], walker_file, walker_error, ig))
+			break;
+	queue_close(&ig->todo);
+	return NULL;
+}
+
+/* ---- the workers ------------------------------------------------------------ */
+
+static void *worker_main(void *arg)
+{
+	struct ingest *ig = arg;
+	struct prep_file *pf;
+	while ((pf = queue_pop(&ig->todo)) != NULL) {
+		if (pf->status == PREP_LOAD && !atomic_load(&ig->stopping))
+			ingest_prepare(pf);
+		if (!queue_push(&ig->done, pf))
+			prep_file_free(pf);
+	}
+	pthread_mutex_lock(&ig->mu);
+	if (--ig->workers_left == 0)
+		queue_close(&ig->done);
+	pthread_mutex_unlock(&ig->mu);
+	return NULL;
+}
+
+/* Runs the pipeline over the roots; the writer loop is here. */
+static void run_pipeline(struct ingest *ig, int nworkers)
+{
+	pthread_t walker, workers[16];
+	int started = 0;
+	ig->workers_left = nworkers;
+	pthread_create(&walker, NULL, walker_main, ig);
+	for (; started < nworkers; started++)
+		if (pthread_create(&workers[started], NULL, worker_main, ig) != 0)
+			break;
+	if (started < nworkers) {
+		/* Fewer threads than asked: the ones running do the work. */
+		pthread_mutex_lock(&ig->mu);
+		ig->workers_left -= nworkers - started;
+		pthread_mutex_unlock(&ig->mu);
+		if (started == 0)
+			worker_main(ig);
+	}
+	uint64_t next = 0;
+	struct prep_file *pf;
+	while ((pf = queue_pop(&ig->done)) != NULL) {
+		if (atomic_load(&ig->stopping)) {
+			prep_file_free(pf);
+			sem_post(&ig->slots);
+			continue;
+		}
+		ig->ring[pf->seq % IN_FLIGHT] = pf;
+		while ((pf = ig->ring[next % IN_FLIGHT]) != NULL && pf->seq == next) {
+			ig->ring[next % IN_FLIGHT] = NULL;
+			next++;
+			int rc = apply(ig, pf);
+			prep_file_free(pf);
+			sem_post(&ig->slots);
+			if (rc == 0) {
+				progress_update(&ig->bar, (uint64_t)ig->c->files, ig->c->bytes);
+				if (ig->batch_files++ >= BATCH_FILES || ig->batch_bytes >= BATCH_BYTES)
+					rc = tx_commit(ig);
+			}
+			if (rc || (ig->o->stop && *ig->o->stop)) {
+				/* Stop: no new work; drain what is in flight unapplied. */
+				atomic_store(&ig->stopping, true);
+				queue_close(&ig->todo);
+				for (int k = 0; k < IN_FLIGHT; k++)
+					sem_post(&ig->slots);
+				break;
+			}
+		}
+	}
+	for (int k = 0; k < IN_FLIGHT; k++) {
+		prep_file_free(ig->ring[k]);
+		ig->ring[k] = NULL;
+	}
+	pthread_join(walker, NULL);
+	for (int i = 0; i < started; i++)
+		pthread_join(workers[i], NULL);
 }
 
 /* ---- files that are gone ---------------------------------------------------- */
@@ -827,13 +754,22 @@ static int run_record(struct ingest *ig, bool finish)
 int ingest_run(struct store *st, char *const *paths, int npaths, const struct ingest_opts *o,
                struct ingest_counts *c)
 {
-	struct ingest ig = {.st = st, .o = o, .c = c};
+	struct ingest ig = {.st = st, .o = o, .c = c, .roots = paths, .nroots = npaths};
 	memset(c, 0, sizeof *c);
 	double t0 = progress_now();
 	int rc = -1;
+	bool queues = false;
 	for (int i = 0; i < Q_COUNT; i++)
 		if (store_prepare(st, &ig.q[i], sql[i]))
 			goto cleanup;
+	if (store_open(&ig.rd, st->path, STORE_READ)) {
+		snprintf(st->err, sizeof st->err, "%s", ig.rd.err);
+		goto cleanup;
+	}
+	if (store_prepare(&ig.rd, &ig.rd_get, "SELECT id, size, mtime_ns, raw_hash FROM files WHERE path = ?")) {
+		snprintf(st->err, sizeof st->err, "%s", ig.rd.err);
+		goto cleanup;
+	}
 	if (run_record(&ig, false))
 		goto cleanup;
 	struct tally t = {0};
@@ -841,11 +777,15 @@ int ingest_run(struct store *st, char *const *paths, int npaths, const struct in
 		for (int i = 0; i < npaths; i++)
 			walk_path(paths[i], count_file, ignore_error, &t);
 	progress_start(&ig.bar, o->progress, t.files, t.bytes);
-	for (int i = 0; i < npaths && !ig.failed; i++) {
-		if ((o->stop && *o->stop) || tx_begin(&ig))
-			break;
-		walk_path(paths[i], on_file, walk_error, &ig);
+	if (queue_init(&ig.todo, IN_FLIGHT) || queue_init(&ig.done, IN_FLIGHT)) {
+		snprintf(st->err, sizeof st->err, "out of memory");
+		goto cleanup;
 	}
+	queues = true;
+	sem_init(&ig.slots, 0, IN_FLIGHT);
+	pthread_mutex_init(&ig.mu, NULL);
+	int workers = o->jobs > 0 ? o->jobs : (int)sysconf(_SC_NPROCESSORS_ONLN);
+	run_pipeline(&ig, workers < 1 ? 1 : workers > 16 ? 16 : workers);
 	c->interrupted = o->stop && *o->stop;
 	if (!ig.failed && !c->interrupted)
 		find_missing(&ig, paths, npaths);
@@ -864,10 +804,16 @@ int ingest_run(struct store *st, char *const *paths, int npaths, const struct in
 	rc = 0;
 cleanup:
 	progress_clear(&ig.bar);
+	if (queues) {
+		queue_destroy(&ig.todo);
+		queue_destroy(&ig.done);
+		sem_destroy(&ig.slots);
+		pthread_mutex_destroy(&ig.mu);
+	}
 	for (int i = 0; i < Q_COUNT; i++)
 		sqlite3_finalize(ig.q[i]);
+	sqlite3_finalize(ig.rd_get);
+	store_close(&ig.rd);
 	free(ig.seen);
-	buf_free(&ig.raw);
-	buf_free(&ig.sent);
 	return rc;
 }

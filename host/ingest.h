@@ -17,6 +17,7 @@ struct ingest_opts {
 	bool prune;             /* remove stored files that are gone from disk */
 	bool progress;          /* a progress bar when stderr is a terminal */
 	uint64_t max_size;      /* larger files are refused */
+	int jobs;               /* worker threads; 0: one per core */
 	volatile sig_atomic_t *stop; /* set by a signal handler: finish the file, commit, stop */
 };
 
