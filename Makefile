@@ -86,7 +86,7 @@ e2e: $(BIN) | $(BUILD)/.deps-test
 	@TRANG=$(abspath $(BIN)) sh tests/e2e/run.sh
 
 # Benchmark programs: ICU is used by the NFC peer only.
-BENCH_BIN := $(BUILD)/bench/bench_text $(BUILD)/bench/bench_search
+BENCH_BIN := $(BUILD)/bench/bench_text $(BUILD)/bench/bench_search $(BUILD)/bench/bench_extract
 
 $(BUILD)/bench/icu_nfc.o: tests/bench/icu_nfc.cpp | $(BUILD)/.deps-bench
 	@mkdir -p $(dir $@)
@@ -96,7 +96,7 @@ $(BUILD)/bench/bench_text: tests/bench/bench_text.c $(BUILD)/bench/icu_nfc.o $(L
 	$(CC) $(CFLAGS) $(PKG_CFLAGS) -Ihost -c -o $@.o $<
 	g++ -o $@ $@.o $(BUILD)/bench/icu_nfc.o $(LIB_OBJ) $(PKG_LIBS) $(shell pkg-config --libs icu-uc 2>/dev/null)
 
-$(BUILD)/bench/bench_search: tests/bench/bench_search.c $(LIB_OBJ) | $(BUILD)/.deps-bench
+$(BUILD)/bench/bench_%: tests/bench/bench_%.c $(LIB_OBJ) | $(BUILD)/.deps-bench
 	@mkdir -p $(dir $@)
 	$(CC) $(CFLAGS) $(PKG_CFLAGS) -Ihost -o $@ $< $(LIB_OBJ) $(PKG_LIBS)
 

@@ -2,8 +2,8 @@
 # make bench: the one place where trang's speed and memory are measured.
 #   - ingest of a corpus made by replicating the development corpus (about
 #     100 MB; BENCH_SIZE=1g for about 1 GB): fresh and unchanged, peak memory;
-#   - NFC throughput of trang, plain utf8proc_map and ICU, and the tokenizer,
-#     on the development corpus;
+#   - NFC throughput of trang, plain utf8proc_map and ICU, the tokenizer, and
+#     figure/date/entity extraction, on the development corpus;
 #   - search latency (median, 99th percentile) on the ingested corpus.
 # Each figure is the median of BENCH_RUNS runs (default 3) with its spread
 # (max - min). The table goes to stdout and to build/bench/results-SIZE.txt
@@ -97,6 +97,12 @@ icu=$(awk '$1 == "nfc_icu" {print $2}' "$WORK/text.out")
 plain=$(awk '$1 == "nfc_utf8proc_map" {print $2}' "$WORK/text.out")
 record nfc_trang_vs_icu "$(echo "$ours $icu" | awk '{printf "%.2f", $1 / $2}')" x -
 record nfc_trang_vs_utf8proc "$(echo "$ours $plain" | awk '{printf "%.1f", $1 / $2}')" x -
+
+# ---- extraction on the development corpus -----------------------------------
+"$BIN_DIR/bench_extract" "$SRC" $((RUNS * 2 + 1)) >"$WORK/extract.out"
+while read -r name value spread; do
+	record "${name}_mb_s" "$value" MB/s "$spread"
+done <"$WORK/extract.out"
 
 # ---- search latency on the ingested corpus ---------------------------------
 "$BIN_DIR/bench_search" "$DB" 5 >"$WORK/search.out"
