@@ -10,7 +10,7 @@ CC      ?= cc
 PKGS    := lua5.4 sqlite3 libutf8proc libuv jansson libxxhash libedit
 CFLAGS  ?= -O2 -g
 # Messages are cut to fit their buffers on purpose, hence -Wno-format-truncation.
-CFLAGS  += -std=c11 -D_GNU_SOURCE -Wall -Wextra -Werror -Wno-unused-parameter -Wno-format-truncation
+override CFLAGS += -std=c11 -D_GNU_SOURCE -Wall -Wextra -Werror -Wno-unused-parameter -Wno-format-truncation
 BUILD   ?= build
 DB      ?= trang.db
 BIN     ?= trang
@@ -28,7 +28,7 @@ LIB_OBJ   := $(filter-out $(BUILD)/host/main.o,$(HOST_OBJ))
 UNIT_SRC  := $(sort $(wildcard tests/unit/test_*.c))
 UNIT_BIN  := $(UNIT_SRC:tests/unit/%.c=$(BUILD)/tests/%)
 
-.PHONY: all deps deps-test run test unit e2e bench clean
+.PHONY: all deps deps-test run test unit e2e asan bench clean
 .DELETE_ON_ERROR:
 
 all: $(BIN)
@@ -77,7 +77,14 @@ run: $(BIN)
 	@echo '$$ trang kwic --width 30 --limit 8 Putin'
 	@./$(BIN) --db $(DB) kwic --width 30 --limit 8 Putin
 
-test: unit e2e
+test: unit e2e asan
+
+# The whole suite again with AddressSanitizer and UBSan in build/asan; any
+# report fails the run (the sanitizers abort, and the tests check statuses).
+SAN := -fsanitize=address,undefined -fno-sanitize-recover=all -fno-omit-frame-pointer
+asan: | $(BUILD)/.deps-test
+	@$(MAKE) --no-print-directory BUILD=$(BUILD)/asan BIN=$(BUILD)/asan/trang CFLAGS="-O1 -g $(SAN)" \
+		LDFLAGS="$(SAN)" unit e2e
 
 unit: $(BIN) $(UNIT_BIN)
 	@set -e; for t in $(UNIT_BIN); do echo "== $$t"; $$t; done

@@ -33,5 +33,8 @@ int cmd_search(struct cli *cli, int argc, char **argv);
 int cmd_kwic(struct cli *cli, int argc, char **argv);
 int cmd_run(struct cli *cli, int argc, char **argv);
 int cmd_repl(struct cli *cli, int argc, char **argv);
+int cmd_plugin(struct cli *cli, int argc, char **argv);
+int cmd_test(struct cli *cli, int argc, char **argv);
+int cmd_doctor(struct cli *cli, int argc, char **argv);
 
 #endif

@@ -16,7 +16,11 @@
 #include "cli.h"
 #include "lua_state.h"
 
-#define SCRIPT_CAPS (LSTATE_CAP_FS_READ | LSTATE_CAP_FS_WRITE | LSTATE_CAP_STDIO | LSTATE_CAP_ENV)
+/* Scripts are the user's own code: files, stdio, environment, the corpus and
+ * their own tables (prefixed script_) in the store. */
+#define SCRIPT_CAPS                                                                                                    \
+	(LSTATE_CAP_FS_READ | LSTATE_CAP_FS_WRITE | LSTATE_CAP_STDIO | LSTATE_CAP_ENV | LSTATE_CAP_CORPUS_READ |          \
+	 LSTATE_CAP_STORE_WRITE)
 
 /* The one mutable file-level variable: a signal handler has no other way to
  * find the state it must interrupt (lua.c keeps its globalL for the same reason). */
@@ -183,6 +187,7 @@ int cmd_run(struct cli *cli, int argc, char **argv)
 		.caps = SCRIPT_CAPS,
 		.limits = limits,
 		.module_root = dir,
+		.db_path = cli->db_path,
 	};
 	int status = EXIT_WORK_FAILED;
 	struct lstate_outcome out = {0};
@@ -296,7 +301,7 @@ int cmd_repl(struct cli *cli, int argc, char **argv)
 		return cli_usage_error("repl", "unexpected argument '%s'", argv[first]);
 	char err[512], hist[PATH_MAX];
 	struct lstate_config cfg = {
-		.name = "repl", .caps = SCRIPT_CAPS, .limits = limits, .module_root = ".",
+		.name = "repl", .caps = SCRIPT_CAPS, .limits = limits, .module_root = ".", .db_path = cli->db_path,
 	};
 	struct lstate *st = lstate_new(&cfg, err, sizeof err);
 	if (!st) {

@@ -233,7 +233,7 @@ static int run_kwic(struct store *st, const char *query, const struct search_opt
 		return EXIT_WORK_FAILED;
 	bool tty = isatty(STDOUT_FILENO);
 	json_t *arr = o->json ? json_array() : NULL;
-	int rc;
+	int rc = SQLITE_DONE;
 	long left = o->limit; /* --limit counts lines, not paragraphs */
 	while (left > 0 && (rc = sqlite3_step(q)) == SQLITE_ROW)
 		kwic_lines(col_text(q, 0), col_text(q, 3), o, tty, arr, &left);

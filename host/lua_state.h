@@ -27,6 +27,11 @@ enum {
 	LSTATE_CAP_FS_WRITE = 1u << 1, /* io.open(p, "w"/"a"), trang.csv to a path */
 	LSTATE_CAP_STDIO = 1u << 2,    /* io.read/io.write/io.stdout; print to stdout */
 	LSTATE_CAP_ENV = 1u << 3,      /* os.getenv */
+	/* Declared by plugins (manifest `capabilities`), for the host modules to check
+	 * with lstate_caps: trang.corpus reads articles only with CORPUS_READ, and
+	 * trang.store writes only with STORE_WRITE. Scripts get both. */
+	LSTATE_CAP_CORPUS_READ = 1u << 4,
+	LSTATE_CAP_STORE_WRITE = 1u << 5,
 };
 
 /* Limits; 0 means unlimited. Time and instructions are per run (lstate_pcall). */
@@ -59,6 +64,8 @@ struct lstate_config {
 	void *fs_check_ud;
 	lstate_log_sink_fn log_sink;
 	void *log_sink_ud;
+	const char *plugin;      /* the plugin's name ("wordfreq"); NULL for a script */
+	const char *db_path;     /* the database host modules open; NULL: $TRANG_DB, ./trang.db */
 };
 
 /* How a run ended, for the caller. message and traceback are malloc'd (or NULL);
@@ -82,11 +89,19 @@ struct lstate_limits lstate_default_limits(bool plugin);
 struct lstate *lstate_new(const struct lstate_config *cfg, char *err, size_t errlen);
 void lstate_close(struct lstate *st);
 
+/* Lets require(prefix) and require("prefix.x") find <dir>/init.lua and
+ * <dir>/x.lua (never outside dir): a plugin's declared dependencies. */
+bool lstate_add_module_root(struct lstate *st, const char *prefix, const char *dir, char *err,
+                            size_t errlen);
+
 lua_State *lstate_lua(struct lstate *st);
 /* The state a lua_State (or any of its coroutines) belongs to. */
 struct lstate *lstate_from(lua_State *L);
 const char *lstate_name(const struct lstate *st);
 unsigned lstate_caps(const struct lstate *st);
+/* cfg->plugin and cfg->db_path (either may be NULL). */
+const char *lstate_plugin_name(const struct lstate *st);
+const char *lstate_db_path(const struct lstate *st);
 size_t lstate_memory_used(const struct lstate *st);
 void lstate_set_limits(struct lstate *st, const struct lstate_limits *limits);
 
@@ -148,5 +163,9 @@ int luaopen_trang_json(lua_State *L);
 int luaopen_trang_time(lua_State *L);
 int luaopen_trang_csv(lua_State *L);
 int luaopen_trang_log(lua_State *L);
+int luaopen_trang_extract(lua_State *L);
+int luaopen_trang_store(lua_State *L);
+int luaopen_trang_corpus(lua_State *L);
+int luaopen_trang_text(lua_State *L);
 
 #endif

@@ -14,6 +14,9 @@ static const struct cli_command commands[] = {
 	{"kwic", cmd_kwic, "keyword-in-context lines for a word or phrase"},
 	{"run", cmd_run, "run a Lua script with the trang API"},
 	{"repl", cmd_repl, "interactive Lua prompt with the trang API"},
+	{"plugin", cmd_plugin, "list, check, inspect and run plugins"},
+	{"test", cmd_test, "run Lua spec files (*_spec.lua)"},
+	{"doctor", cmd_doctor, "check the installation, the database and every plugin"},
 };
 
 static void print_help(FILE *out)

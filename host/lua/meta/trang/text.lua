@@ -1,0 +1,99 @@
+---@meta trang.text
+
+---Unicode text for Vietnamese: normalisation, case, folding, graphemes,
+---tokens and sentences with byte spans (1-based, inclusive). Raises on invalid
+---UTF-8 (check with text.valid).
+---@class trang.text
+local text = {}
+
+---@param s string
+---@return string
+function text.nfc(s) end
+---@param s string
+---@return string
+function text.nfd(s) end
+---@param s string
+---@return string
+function text.nfkc(s) end
+---@param s string
+---@return string
+function text.nfkd(s) end
+---@param s string
+---@return string
+function text.casefold(s) end
+---@param s string
+---@return string
+function text.lower(s) end
+---@param s string
+---@return string
+function text.upper(s) end
+
+---The search key: "Đà Nẵng" -> "da nang".
+---@param s string
+---@return string
+function text.fold(s) end
+
+---@class trang.text.clean_opts
+---@field eth? boolean
+---@field marks? boolean
+---@field spaces? boolean
+---@field invisibles? boolean
+---@field tone? "new"|"old"|"keep" default "new" (hòa)
+
+---Cleans text: every step on by default.
+---@param s string
+---@param opts? trang.text.clean_opts
+---@return string
+function text.clean(s, opts) end
+
+---Number of graphemes.
+---@param s string
+---@return integer
+function text.len(s) end
+
+---Graphemes i..j, negative indices as string.sub.
+---@param s string
+---@param i integer
+---@param j? integer
+---@return string
+function text.sub(s, i, j) end
+
+---@param s string
+---@return string[]
+function text.graphemes(s) end
+
+---Terminal columns.
+---@param s string
+---@return integer
+function text.width(s) end
+
+---@class trang.text.token
+---@field text string
+---@field kind "word"|"number"|"date"|"time"|"percent"|"url"|"email"|"abbrev"|"punct"|"symbol"|"sentence"
+---@field s integer
+---@field e integer
+
+---@param s string
+---@return trang.text.token[]
+function text.tokens(s) end
+
+---@param s string
+---@return trang.text.token[]
+function text.sentences(s) end
+
+---A binary key; keys compare with < as the texts sort in Vietnamese order.
+---@param s string
+---@return string
+function text.collate_key(s) end
+
+---@param a string
+---@param b string
+---@return -1|0|1
+function text.compare(a, b) end
+
+---@param s string
+---@return boolean ok
+---@return integer? offset 1-based byte offset of the first bad byte
+function text.valid(s) end
+
+return text
