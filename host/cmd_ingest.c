@@ -9,6 +9,7 @@
 
 #include "cli.h"
 #include "ingest.h"
+#include "plugin.h"
 
 static volatile sig_atomic_t stop_requested;
 
@@ -31,6 +32,9 @@ static void usage(FILE *out)
 	        "  --prune            remove stored articles whose files are gone\n"
 	        "  --max-size SIZE    refuse files larger than SIZE (default 64M; K, M, G suffixes)\n"
 	        "  --no-progress      no progress bar even on a terminal\n"
+	        "  --plugins DIR      also load plugins from DIR (repeatable); plugins with an\n"
+	        "                     on_article hook see each stored article after its batch commits\n"
+	        "  --no-plugins       run no plugin hooks\n"
 	        "  --jobs N           worker threads reading and parsing (default: one per core);\n"
 	        "                     results are stored in the same order whatever N is\n"
 	        "  --help             this help\n"
@@ -63,9 +67,13 @@ int cmd_ingest(struct cli *cli, int argc, char **argv)
 	static const struct option longopts[] = {
 		{"db", required_argument, NULL, 'D'},   {"prune", no_argument, NULL, 'p'},
 		{"max-size", required_argument, NULL, 'm'}, {"no-progress", no_argument, NULL, 'P'},
-		{"jobs", required_argument, NULL, 'j'}, {"help", no_argument, NULL, 'h'},
+		{"jobs", required_argument, NULL, 'j'}, {"plugins", required_argument, NULL, 'L'},
+		{"no-plugins", no_argument, NULL, 'N'},  {"help", no_argument, NULL, 'h'},
 		{NULL, 0, NULL, 0},
 	};
+	char *plugin_dirs[16];
+	size_t nplugin_dirs = 0;
+	bool plugins = true;
 	int c;
 	while ((c = getopt_long(argc, argv, "h", longopts, NULL)) != -1) {
 		switch (c) {
@@ -84,6 +92,12 @@ int cmd_ingest(struct cli *cli, int argc, char **argv)
 			o.jobs = (int)n;
 			break;
 		}
+		case 'L':
+			if (nplugin_dirs == sizeof plugin_dirs / sizeof plugin_dirs[0])
+				return cli_usage_error("ingest", "at most 16 --plugins folders");
+			plugin_dirs[nplugin_dirs++] = optarg;
+			break;
+		case 'N': plugins = false; break;
 		case 'h': usage(stdout); return EXIT_WORK_OK;
 		default: return cli_usage_error("ingest", "unknown option");
 		}
@@ -102,8 +116,19 @@ int cmd_ingest(struct cli *cli, int argc, char **argv)
 	sigaction(SIGINT, &sa, NULL);
 	sigaction(SIGTERM, &sa, NULL);
 
+	if (plugins) {
+		struct plugin_host_opts po = {.plugin_dirs = plugin_dirs, .nplugin_dirs = nplugin_dirs};
+		char err[512];
+		o.plugins = plugin_host_open(st.db, &po, err, sizeof err);
+		if (!o.plugins) {
+			fprintf(stderr, "trang: ingest: plugins: %s\n", err);
+			store_close(&st);
+			return EXIT_WORK_FAILED;
+		}
+	}
 	struct ingest_counts n;
 	int rc = ingest_run(&st, paths, npaths, &o, &n);
+	plugin_host_close(o.plugins);
 	if (rc) {
 		fprintf(stderr, "trang: ingest: %s\n", st.err);
 		fprintf(stderr, "trang: ingest: stopped; what was committed before is intact, run again to finish\n");
@@ -116,6 +141,8 @@ int cmd_ingest(struct cli *cli, int argc, char **argv)
 	       n.added, n.updated, n.unchanged, n.duplicates, n.errors);
 	if (n.missing || n.pruned)
 		printf(", %ld missing, %ld pruned", n.missing, n.pruned);
+	if (n.plugin_failures)
+		printf(", %ld plugin failures (see trang plugin list)", n.plugin_failures);
 	printf(", %.2f MB, %.2f s%s%s\n", (double)n.bytes / 1e6, n.seconds, changed ? "" : " (nothing changed)",
 	       n.interrupted ? " (interrupted: run again to finish)" : "");
 	if (n.interrupted)

@@ -25,12 +25,13 @@ struct search_opts {
 	int width; /* kwic: display columns of context on each side */
 };
 
+/* Rank and cut in the FTS table first, then join only the rows kept. */
 static const char *const search_sql =
-	"SELECT a.path, a.title, a.date, p.idx, p.kind, p.s, p.e, "
-	"snippet(paragraphs_fts, 0, '" MARK_ON "', '" MARK_OFF "', '…', 16), bm25(paragraphs_fts) "
-	"FROM paragraphs_fts JOIN paragraphs p ON p.id = paragraphs_fts.rowid "
-	"JOIN articles a ON a.id = p.article_id "
-	"WHERE paragraphs_fts MATCH ?1 ORDER BY rank LIMIT ?2";
+	"SELECT a.path, a.title, a.date, p.idx, p.kind, p.s, p.e, f.snippet, f.score FROM ("
+	"SELECT rowid AS id, rank, bm25(paragraphs_fts) AS score, "
+	"snippet(paragraphs_fts, 0, '" MARK_ON "', '" MARK_OFF "', '…', 16) AS snippet "
+	"FROM paragraphs_fts WHERE paragraphs_fts MATCH ?1 ORDER BY rank LIMIT ?2) f "
+	"JOIN paragraphs p ON p.id = f.id JOIN articles a ON a.id = p.article_id ORDER BY f.rank";
 
 static const char *const kwic_sql =
 	"SELECT a.path, a.date, p.idx, highlight(paragraphs_fts, 0, '" MARK_ON "', '" MARK_OFF "') "

@@ -22,6 +22,7 @@
 
 #include "article.h"
 #include "ingest_prepare.h"
+#include "plugin.h"
 #include "progress.h"
 #include "queue.h"
 #include "walk.h"
@@ -93,6 +94,9 @@ struct ingest {
 	pthread_mutex_t mu;
 	int workers_left;            /* the last worker out closes `done` */
 	struct prep_file *ring[IN_FLIGHT];
+	/* articles stored in the open batch, for the plugins' on_article */
+	struct plugin_article *batch_arts;
+	size_t n_batch_arts, cap_batch_arts;
 };
 
 /* ---- reporting ------------------------------------------------------------- */
@@ -156,6 +160,15 @@ static int tx_begin(struct ingest *ig)
 	return 0;
 }
 
+static void forget_batch_articles(struct ingest *ig)
+{
+	for (size_t i = 0; i < ig->n_batch_arts; i++)
+		free((char *)ig->batch_arts[i].path);
+	ig->n_batch_arts = 0;
+}
+
+/* Commits the batch, then gives its articles to the plugins: after the
+ * commit, so they see them from any connection and can write themselves. */
 static int tx_commit(struct ingest *ig)
 {
 	if (!ig->in_tx)
@@ -164,8 +177,35 @@ static int tx_commit(struct ingest *ig)
 	if (store_exec(ig->st, "COMMIT")) {
 		ig->failed = true;
 		sqlite3_exec(ig->st->db, "ROLLBACK", NULL, NULL, NULL);
+		forget_batch_articles(ig);
 		return -1;
 	}
+	for (size_t i = 0; i < ig->n_batch_arts && ig->o->plugins; i++) {
+		progress_clear(&ig->bar);
+		ig->c->plugin_failures +=
+			plugin_host_on_article(ig->o->plugins, ig->batch_arts[i].id, ig->batch_arts[i].path);
+	}
+	forget_batch_articles(ig);
+	return 0;
+}
+
+/* Remembers a stored article for the plugins' on_article. 0, or -1 (no memory). */
+static int note_article(struct ingest *ig, int64_t id, const char *path)
+{
+	if (!ig->o->plugins)
+		return 0;
+	if (ig->n_batch_arts == ig->cap_batch_arts) {
+		size_t cap = ig->cap_batch_arts ? ig->cap_batch_arts * 2 : 256;
+		struct plugin_article *p = realloc(ig->batch_arts, cap * sizeof *p);
+		if (!p)
+			return -1;
+		ig->batch_arts = p;
+		ig->cap_batch_arts = cap;
+	}
+	char *copy = strdup(path);
+	if (!copy)
+		return -1;
+	ig->batch_arts[ig->n_batch_arts++] = (struct plugin_article){.id = id, .path = copy};
 	return 0;
 }
 
@@ -214,6 +254,8 @@ static int put_article(struct ingest *ig, int64_t file_id, const char *path, con
 	if (step_done(ig, q, "cannot store an article"))
 		return -1;
 	int64_t article_id = sqlite3_last_insert_rowid(ig->st->db);
+	if (note_article(ig, article_id, path))
+		return db_fail(ig, "out of memory");
 	for (size_t i = 0; i < a->n_paras; i++) {
 		const struct article_para *p = &a->paras[i];
 		const char *text = a->nfc.data + p->text_off;
@@ -801,6 +843,12 @@ int ingest_run(struct store *st, char *const *paths, int npaths, const struct in
 	c->seconds = progress_now() - t0;
 	if (run_record(&ig, true))
 		goto cleanup;
+	if (o->plugins) {
+		struct plugin_summary sum = {.added = c->added, .updated = c->updated, .unchanged = c->unchanged,
+		                             .duplicates = c->duplicates, .errors = c->errors, .files = c->files,
+		                             .seconds = c->seconds};
+		c->plugin_failures += plugin_host_on_ingest_done(o->plugins, &sum);
+	}
 	rc = 0;
 cleanup:
 	progress_clear(&ig.bar);
@@ -815,5 +863,7 @@ cleanup:
 	sqlite3_finalize(ig.rd_get);
 	store_close(&ig.rd);
 	free(ig.seen);
+	forget_batch_articles(&ig);
+	free(ig.batch_arts);
 	return rc;
 }

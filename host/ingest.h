@@ -13,11 +13,14 @@
 
 #include "store.h"
 
+struct plugin_host;
+
 struct ingest_opts {
 	bool prune;             /* remove stored files that are gone from disk */
 	bool progress;          /* a progress bar when stderr is a terminal */
 	uint64_t max_size;      /* larger files are refused */
 	int jobs;               /* worker threads; 0: one per core */
+	struct plugin_host *plugins; /* on_article after each batch commits; NULL: none */
 	volatile sig_atomic_t *stop; /* set by a signal handler: finish the file, commit, stop */
 };
 
@@ -27,6 +30,7 @@ struct ingest_counts {
 	uint64_t bytes; /* bytes read and parsed */
 	double seconds;
 	bool interrupted;
+	long plugin_failures; /* plugin calls that failed (recorded in plugin_errors) */
 };
 
 #define INGEST_DEFAULT_MAX_SIZE (64ull << 20)

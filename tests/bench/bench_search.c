@@ -2,7 +2,7 @@
  * the same rewrite (fts_query_rewrite) and SQL as host/cmd_search.c, top 10
  * by bm25 with snippets, each query of a fixed list run several times.
  * Prints median and 99th percentile in milliseconds, for single words and
- * for phrases. */
+ * for phrases; BENCH_VERBOSE=1 also prints each query's time on stderr. */
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -40,10 +40,13 @@ static int cmp_double(const void *a, const void *b)
 
 static void measure(struct store *st, const char *label, const char *const *list, int rounds)
 {
-	static const char *sql =
-		"SELECT a.path, a.title, a.date, p.idx, snippet(paragraphs_fts, 0, '[', ']', '…', 16) "
-		"FROM paragraphs_fts JOIN paragraphs p ON p.id = paragraphs_fts.rowid "
-		"JOIN articles a ON a.id = p.article_id WHERE paragraphs_fts MATCH ?1 ORDER BY rank LIMIT 10";
+	/* The query of host/cmd_search.c; BENCH_SQL tries another. */
+	const char *sql = getenv("BENCH_SQL") ? getenv("BENCH_SQL") :
+		"SELECT a.path, a.title, a.date, p.idx, p.kind, p.s, p.e, f.snippet, f.score FROM ("
+		"SELECT rowid AS id, rank, bm25(paragraphs_fts) AS score, "
+		"snippet(paragraphs_fts, 0, '[', ']', '…', 16) AS snippet "
+		"FROM paragraphs_fts WHERE paragraphs_fts MATCH ?1 ORDER BY rank LIMIT 10) f "
+		"JOIN paragraphs p ON p.id = f.id JOIN articles a ON a.id = p.article_id ORDER BY f.rank";
 	size_t n = 0;
 	while (list[n])
 		n++;
@@ -65,6 +68,8 @@ static void measure(struct store *st, const char *label, const char *const *list
 			sqlite3_finalize(stmt);
 			buf_free(&q);
 			ms[k++] = (now() - t0) * 1e3;
+			if (getenv("BENCH_VERBOSE") && r == rounds - 1)
+				fprintf(stderr, "%8.2f ms  %s\n", ms[k - 1], list[i]);
 		}
 	}
 	qsort(ms, k, sizeof *ms, cmp_double);
