@@ -177,6 +177,13 @@ static void check_plugin(struct doctor *d, struct plugin_registry *reg, struct p
 		return;
 	}
 	say(d, "ok", "init.lua loads (%zu KB)", reg->engine->memory(p->rt) >> 10);
+	for (size_t i = 0; i < p->m.njobs; i++) {
+		const char *job = p->m.jobs[i].name;
+		if (reg->engine->has_hook(p->rt, PLUGIN_HOOK_JOB, job))
+			say(d, "ok", "job %s has its function", job);
+		else
+			say(d, "error", "job %s is declared but init.lua has no jobs.%s function", job, job);
+	}
 	if (!reg->engine->has_hook(p->rt, PLUGIN_HOOK_HEALTH, NULL))
 		return;
 	struct health_ctx h = {d};
