@@ -93,7 +93,8 @@ e2e: $(BIN) | $(BUILD)/.deps-test
 	@TRANG=$(abspath $(BIN)) sh tests/e2e/run.sh
 
 # Benchmark programs: ICU is used by the NFC peer only.
-BENCH_BIN := $(BUILD)/bench/bench_text $(BUILD)/bench/bench_search $(BUILD)/bench/bench_extract
+BENCH_BIN := $(BUILD)/bench/bench_text $(BUILD)/bench/bench_search $(BUILD)/bench/bench_extract \
+             $(BUILD)/bench/bench_hooks
 
 $(BUILD)/bench/icu_nfc.o: tests/bench/icu_nfc.cpp | $(BUILD)/.deps-bench
 	@mkdir -p $(dir $@)

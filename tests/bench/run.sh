@@ -4,6 +4,8 @@
 #     100 MB; BENCH_SIZE=1g for about 1 GB): fresh and unchanged, peak memory;
 #   - NFC throughput of trang, plain utf8proc_map and ICU, the tokenizer, and
 #     figure/date/entity extraction, on the development corpus;
+#   - a Lua syllable-count script (trang run) against the Python peer, the
+#     cost of an empty on_article hook, the memory of an idle plugin state;
 #   - search latency (median, 99th percentile) on the ingested corpus.
 # Each figure is the median of BENCH_RUNS runs (default 3) with its spread
 # (max - min). The table goes to stdout and to build/bench/results-SIZE.txt
@@ -103,6 +105,26 @@ record nfc_trang_vs_utf8proc "$(echo "$ours $plain" | awk '{printf "%.1f", $1 / 
 while read -r name value spread; do
 	record "${name}_mb_s" "$value" MB/s "$spread"
 done <"$WORK/extract.out"
+
+# ---- Lua: a syllable count script against the Python peer, hook costs ------
+: >"$WORK/lua.times"
+: >"$WORK/py.times"
+r=0
+while [ $r -lt "$RUNS" ]; do
+	timed "$WORK/lua.times" "$TRANG" --db "$DB" run "$ROOT/scripts/syllable_count.lua"
+	timed "$WORK/py.times" python3 "$ROOT/tests/bench/syllable_count.py" "$DB"
+	r=$((r + 1))
+done
+set -- $(cut -d' ' -f1 "$WORK/lua.times" | stats)
+lua_s=$1
+record syllables_trang_run_s "$1" s "$2"
+set -- $(cut -d' ' -f1 "$WORK/py.times" | stats)
+record syllables_python_s "$1" s "$2"
+record syllables_trang_vs_python "$(echo "$1 $lua_s" | awk '{printf "%.1f", $1 / $2}')" x -
+"$BIN_DIR/bench_hooks" "$DB" "$ROOT/tests/fixtures/plugins/bench" >"$WORK/hooks.out"
+record hook_empty_on_article_us "$(awk '$1 == "hook_empty_us" {print $2}' "$WORK/hooks.out")" us \
+	"$(awk '$1 == "hook_empty_us" {print $3}' "$WORK/hooks.out")"
+record plugin_idle_state_kb "$(awk '$1 == "plugin_idle_kb" {print $2}' "$WORK/hooks.out")" KB -
 
 # ---- search latency on the ingested corpus ---------------------------------
 "$BIN_DIR/bench_search" "$DB" 5 >"$WORK/search.out"
