@@ -3,7 +3,7 @@
 ---   lua5.4 docs/gen_api.lua host/lua/meta/trang > docs/api.md
 --- One entry per function: signature, what it returns, how it fails.
 local dir = arg[1] or "host/lua/meta/trang"
-local order = { "init", "json", "time", "csv", "log", "store", "corpus", "text" }
+local order = { "init", "json", "time", "csv", "log", "store", "corpus", "text", "extract" }
 
 local function read_lines(path)
 	local f = assert(io.open(path, "r"))

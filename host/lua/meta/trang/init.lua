@@ -16,6 +16,7 @@
 ---@field store trang.store
 ---@field corpus trang.corpus
 ---@field text trang.text
+---@field extract trang.extract
 trang = {}
 
 return trang
