@@ -65,10 +65,15 @@ function extract.dates(text, opts) end
 ---@return trang.extract.entity[]
 function extract.entities(text, opts) end
 
+---@class trang.extract.result
+---@field figures trang.extract.figure[]
+---@field dates trang.extract.date[]
+---@field entities trang.extract.entity[]
+
 ---Figures, dates and entities from one pass over the text (the fast way).
 ---@param text string
 ---@param opts? trang.extract.opts
----@return {figures: trang.extract.figure[], dates: trang.extract.date[], entities: trang.extract.entity[]}
+---@return trang.extract.result
 function extract.all(text, opts) end
 
 ---The word lists behind extraction, per plugin state: start from the built-in
