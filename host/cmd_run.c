@@ -13,6 +13,7 @@
 
 #include <editline/readline.h>
 
+#include "log_db.h"
 #include "cli.h"
 #include "lua_state.h"
 
@@ -182,12 +183,15 @@ int cmd_run(struct cli *cli, int argc, char **argv)
 	const char *base = strrchr(script, '/');
 	char dir[PATH_MAX], err[512];
 	dir_of(script, dir, sizeof dir);
+	struct log_db *log = log_db_new(cli->db_path);
 	struct lstate_config cfg = {
 		.name = base ? base + 1 : script,
 		.caps = SCRIPT_CAPS,
 		.limits = limits,
 		.module_root = dir,
 		.db_path = cli->db_path,
+		.log_sink = log ? log_db_sink : NULL,
+		.log_sink_ud = log,
 	};
 	int status = EXIT_WORK_FAILED;
 	struct lstate_outcome out = {0};
@@ -217,6 +221,7 @@ int cmd_run(struct cli *cli, int argc, char **argv)
 cleanup:
 	lstate_outcome_free(&out);
 	lstate_close(st);
+	log_db_free(log);
 	if (fflush(stdout) != 0 && status == EXIT_WORK_OK) {
 		fprintf(stderr, "trang run: writing standard output: %s\n", strerror(errno));
 		status = EXIT_WORK_FAILED;
@@ -300,12 +305,15 @@ int cmd_repl(struct cli *cli, int argc, char **argv)
 	if (first < argc)
 		return cli_usage_error("repl", "unexpected argument '%s'", argv[first]);
 	char err[512], hist[PATH_MAX];
+	struct log_db *log = log_db_new(cli->db_path);
 	struct lstate_config cfg = {
 		.name = "repl", .caps = SCRIPT_CAPS, .limits = limits, .module_root = ".", .db_path = cli->db_path,
+		.log_sink = log ? log_db_sink : NULL, .log_sink_ud = log,
 	};
 	struct lstate *st = lstate_new(&cfg, err, sizeof err);
 	if (!st) {
 		fprintf(stderr, "trang repl: %s\n", err);
+		log_db_free(log);
 		return EXIT_WORK_FAILED;
 	}
 	bool have_hist = history_path(hist, sizeof hist);
@@ -359,5 +367,6 @@ int cmd_repl(struct cli *cli, int argc, char **argv)
 	free(chunk);
 	putchar('\n');
 	lstate_close(st);
+	log_db_free(log);
 	return EXIT_WORK_OK;
 }

@@ -9,6 +9,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "log_db.h"
 #include "lua_state.h"
 #include "plugin.h"
 
@@ -527,6 +528,7 @@ struct plua {
 	size_t nread;
 	char **write_dirs;   /* real paths it may write (fs.write) */
 	size_t nwrite;
+	struct log_db *log;  /* trang.log records into the database */
 };
 
 static bool path_under(const char *path, char **dirs, size_t n)
@@ -589,6 +591,7 @@ static void plua_unload(void *ud)
 	if (!rt)
 		return;
 	lstate_close(rt->st);
+	log_db_free(rt->log);
 	for (size_t i = 0; i < rt->nread; i++)
 		free(rt->read_dirs[i]);
 	for (size_t i = 0; i < rt->nwrite; i++)
@@ -667,6 +670,8 @@ static void *plua_load(struct plugin *p, struct plugin *const *deps, size_t ndep
 		}
 	}
 	snprintf(name, sizeof name, "plugin %s", p->name);
+	if (!(rt->log = log_db_new(db_path)))
+		goto oom;
 	struct lstate_config cfg = {
 		.name = name,
 		.caps = caps,
@@ -676,6 +681,8 @@ static void *plua_load(struct plugin *p, struct plugin *const *deps, size_t ndep
 		.fs_check_ud = rt,
 		.plugin = p->name,
 		.db_path = db_path,
+		.log_sink = log_db_sink,
+		.log_sink_ud = rt->log,
 	};
 	char why[512];
 	rt->st = lstate_new(&cfg, why, sizeof why);

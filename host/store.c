@@ -69,6 +69,9 @@ static const char schema_sql[] =
 	 * writes paragraphs_fts itself, next to each paragraph row. */
 	"DROP TRIGGER IF EXISTS paragraphs_ai;\n"
 	"DROP TRIGGER IF EXISTS paragraphs_ad;\n"
+	"CREATE TABLE IF NOT EXISTS logs(           -- trang.log records of scripts and plugins\n"
+	"  id INTEGER PRIMARY KEY,\n"
+	"  at TEXT NOT NULL, level TEXT NOT NULL, origin TEXT NOT NULL, message TEXT NOT NULL);\n"
 	"CREATE TABLE IF NOT EXISTS ingest_runs(\n"
 	"  id INTEGER PRIMARY KEY,\n"
 	"  started_at TEXT NOT NULL, finished_at TEXT,\n"

@@ -21,6 +21,12 @@ check "the error is recorded with plugin, hook and article" "crashy|on_article|d
 check "the endless loop is ended by the plugin's time budget" "crashy|data/003_4a1d6724c2426e03.txt|timeout" \
 	"$(q "SELECT plugin, article_path, reason FROM plugin_errors WHERE article_path LIKE '%003_%'")"
 check "... with a traceback" 1 "$(q "SELECT count(*) FROM plugin_errors WHERE article_path LIKE '%002_%' AND traceback LIKE '%init.lua%'")"
+check "trang.log records go to the logs table too" "info|plugin recorder|recorded 5 new articles" \
+	"$(q "SELECT level, origin, message FROM logs")"
+printf 'trang.log.warn("from a script")\ntrang.log.debug("debug is not stored")\n' >log.lua
+"$TRANG" run log.lua 2>/dev/null
+check "... from scripts as well, info and above" "warn|log.lua|from a script" \
+	"$(q "SELECT level, origin, message FROM logs WHERE origin = 'log.lua'")"
 run "$TRANG" ingest --plugins "$P" data
 check "an unchanged corpus gives no articles to on_article" 5 "$(q 'SELECT count(*) FROM plugin_recorder_seen')"
 run "$TRANG" ingest --no-plugins data
