@@ -95,4 +95,30 @@ raises("invalid UTF-8 at byte 3", "nfc raises on bad input", text.nfc, "ab\xffc"
 raises("invalid UTF-8 at byte 1", "tokens raises on bad input", text.tokens, "\xff")
 raises("invalid UTF-8 at byte 2", "compare names the argument", text.compare, "a", "a\xff")
 raises("number expected, got no value", "sub without i", text.sub, "x")
+
+-- counter: frequencies counted in C, folded once per distinct spelling
+local c = text.counter()
+eq(c:add("Việt Nam và Nga. VIỆT NAM, 3,63 tỷ USD; việt nam!"), 10, "add counts word tokens only")
+eq(c:get("việt"), 3, "case folded: Việt, VIỆT, việt")
+eq(c:get("Việt"), 0, "keys are folded")
+eq(c:total(), 10, "total") eq(c:size(), 6, "distinct folded keys")
+local top = c:top(3)
+eq(#top, 3, "top n") eq(top[1][1], "nam", "ties in byte order: nam before việt")
+eq(top[1][2], 3, "its count") eq(top[2][1], "việt", "second") eq(top[3][1], "nga", "then count 1, byte order")
+eq(#c:top(100), 6, "top n larger than the table")
+c:add(text.nfd("Việt")) -- NFD folds to the same key as NFC
+eq(c:get("việt"), 4, "NFD spelling joins the NFC key")
+local s = text.counter{fold = "search"}
+s:add("Đà Nẵng đà nẵng Da Nang")
+eq(s:get("da"), 3, "search keys: Đà, đà and Da") eq(s:get("nang"), 3, "Nẵng, nẵng and Nang")
+local b = text.counter{n = 2}
+b:add("Tổng Bí thư Tô Lâm. Tổng Bí thư")
+eq(b:get("tổng bí"), 2, "bigrams of neighbouring words") eq(b:get("lâm tổng"), 0, "never across punctuation")
+eq(b:total(), 6, "4 pairs, then 2")
+local k = text.counter{kinds = {"number", "percent"}, fold = "none"}
+k:add("tăng 2,3% lên 3,63 tỷ, 2,3%")
+eq(k:get("2,3%"), 2, "chosen kinds") eq(k:get("3,63"), 1, "numbers") eq(k:get("tăng"), 0, "not words")
+raises("unknown token kind 'verb'", "a bad kind is named", text.counter, {kinds = {"verb"}})
+raises("n must be 1 or 2", "n is checked", text.counter, {n = 3})
+raises("invalid UTF-8 at byte 2", "add checks its text", c.add, c, "a\xff")
 return "text ok"

@@ -96,4 +96,33 @@ function text.compare(a, b) end
 ---@return integer? offset 1-based byte offset of the first bad byte
 function text.valid(s) end
 
+---@class trang.text.counter_opts
+---@field kinds? string[] token kinds to count (default {"word"})
+---@field fold? "case"|"search"|"none" how keys are folded (default "case")
+---@field n? 1|2 single tokens, or pairs of neighbouring tokens ("a b")
+
+---A frequency counter of tokens, counted in C: the fast way to build
+---frequency lists over a corpus. Methods: add(s) -> tokens counted;
+---get(key) -> count; top(n) -> {{key, count}, ...} most frequent first, ties
+---in byte order; size() -> distinct keys; total() -> tokens counted.
+---@param opts? trang.text.counter_opts
+---@return trang.text.counter
+function text.counter(opts) end
+
+---@class trang.text.counter
+local counter = {}
+---@param s string
+---@return integer counted
+function counter:add(s) end
+---@param key string a folded key
+---@return integer
+function counter:get(key) end
+---@param n integer
+---@return table[] {{key, count}, ...}
+function counter:top(n) end
+---@return integer
+function counter:size() end
+---@return integer
+function counter:total() end
+
 return text
