@@ -28,7 +28,7 @@ LIB_OBJ   := $(filter-out $(BUILD)/host/main.o,$(HOST_OBJ))
 UNIT_SRC  := $(sort $(wildcard tests/unit/test_*.c))
 UNIT_BIN  := $(UNIT_SRC:tests/unit/%.c=$(BUILD)/tests/%)
 
-.PHONY: all deps deps-test run test unit e2e asan bench clean
+.PHONY: all deps deps-test run test unit e2e asan check-valgrind bench clean
 .DELETE_ON_ERROR:
 
 all: $(BIN)
@@ -78,6 +78,12 @@ run: $(BIN)
 	@./$(BIN) --db $(DB) kwic --width 30 --limit 8 Putin
 
 test: unit e2e asan
+
+# The C unit tests under valgrind: any error or definite leak fails.
+VALGRIND := valgrind -q --error-exitcode=99 --leak-check=full --errors-for-leak-kinds=definite
+check-valgrind: $(BIN) $(UNIT_BIN) | $(BUILD)/.deps-test
+	@sh .ci/deps.sh valgrind
+	@set -e; for t in $(UNIT_BIN); do echo "== valgrind $$t"; $(VALGRIND) $$t >/dev/null; done
 
 # The whole suite again with AddressSanitizer and UBSan in build/asan; any
 # report fails the run (the sanitizers abort, and the tests check statuses).

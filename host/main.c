@@ -1,6 +1,7 @@
 /* main.c: the `trang` command line. Parses the global options and hands the
  * rest to one command from the table below (each lives in host/cmd_*.c). */
 #include <getopt.h>
+#include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -41,6 +42,9 @@ static void print_help(FILE *out)
 
 int main(int argc, char **argv)
 {
+	/* Over a file-size limit, let writes fail with EFBIG (SQLite reports it and
+	 * rolls back) instead of the process dying of SIGXFSZ mid-write. */
+	signal(SIGXFSZ, SIG_IGN);
 	struct cli cli = {.db_path = getenv("TRANG_DB")};
 	if (!cli.db_path || !*cli.db_path)
 		cli.db_path = "trang.db";

@@ -101,6 +101,10 @@ int store_fail(struct store *st, const char *context)
 	case SQLITE_FULL:
 		hint = " (the disk is full; free space and run again: nothing stored was lost)";
 		break;
+	case SQLITE_IOERR:
+		hint = " (a read or write failed: the disk may be full or failing, or the file too large; "
+		       "nothing stored was lost)";
+		break;
 	case SQLITE_CORRUPT:
 	case SQLITE_NOTADB:
 		hint = " (this file is not a trang database, or it is damaged)";
