@@ -9,8 +9,10 @@
 CC      ?= cc
 PKGS    := lua5.4 sqlite3 libutf8proc libuv jansson libxxhash libedit
 CFLAGS  ?= -O2 -g
-# Messages are cut to fit their buffers on purpose, hence -Wno-format-truncation.
-override CFLAGS += -std=c11 -D_GNU_SOURCE -Wall -Wextra -Werror -Wno-unused-parameter -Wno-format-truncation
+# Messages are cut to fit their buffers on purpose, hence -Wno-format-truncation
+# (a gcc option: asked only of compilers that know it, so clang builds too).
+NO_TRUNC := $(shell $(CC) -Werror -Wno-format-truncation -E -x c /dev/null >/dev/null 2>&1 && echo -Wno-format-truncation)
+override CFLAGS += -std=c11 -D_GNU_SOURCE -Wall -Wextra -Werror -Wno-unused-parameter $(NO_TRUNC)
 BUILD   ?= build
 DB      ?= trang.db
 BIN     ?= trang
@@ -27,8 +29,10 @@ HOST_OBJ  := $(HOST_SRC:host/%.c=$(BUILD)/host/%.o)
 LIB_OBJ   := $(filter-out $(BUILD)/host/main.o,$(HOST_OBJ))
 UNIT_SRC  := $(sort $(wildcard tests/unit/test_*.c))
 UNIT_BIN  := $(UNIT_SRC:tests/unit/%.c=$(BUILD)/tests/%)
+FUZZ_SRC  := $(sort $(wildcard tests/fuzz/fuzz_*.c))
+REPLAY_BIN := $(FUZZ_SRC:tests/fuzz/fuzz_%.c=$(BUILD)/replay/replay_%)
 
-.PHONY: all deps deps-test run test unit e2e asan check-valgrind bench clean
+.PHONY: all deps deps-test run test unit e2e asan check-valgrind fuzz bench clean
 .DELETE_ON_ERROR:
 
 all: $(BIN)
@@ -85,6 +89,11 @@ check-valgrind: $(BIN) $(UNIT_BIN) | $(BUILD)/.deps-test
 	@sh .ci/deps.sh valgrind
 	@set -e; for t in $(UNIT_BIN); do echo "== valgrind $$t"; $(VALGRIND) $$t >/dev/null; done
 
+# libFuzzer targets (tests/fuzz), each run FUZZ_SECONDS (default 60).
+fuzz: | $(BUILD)/.deps-test
+	@sh .ci/deps.sh clang libclang-rt-14-dev
+	@sh tests/fuzz/run.sh
+
 # The whole suite again with AddressSanitizer and UBSan in build/asan; any
 # report fails the run (the sanitizers abort, and the tests check statuses).
 SAN := -fsanitize=address,undefined -fno-sanitize-recover=all -fno-omit-frame-pointer
@@ -92,8 +101,15 @@ asan: | $(BUILD)/.deps-test
 	@$(MAKE) --no-print-directory BUILD=$(BUILD)/asan BIN=$(BUILD)/asan/trang CFLAGS="-O1 -g $(SAN)" \
 		LDFLAGS="$(SAN)" unit e2e
 
-unit: $(BIN) $(UNIT_BIN)
+unit: $(BIN) $(UNIT_BIN) $(REPLAY_BIN)
 	@set -e; for t in $(UNIT_BIN); do echo "== $$t"; $$t; done
+	@set -e; for r in $(REPLAY_BIN); do n=$${r##*/replay_}; echo "== $$r"; \
+		$$r $$(find tests/fuzz/regressions/$$n -type f 2>/dev/null) data/*.txt; done
+
+# Each fuzz target, driven by tests/fuzz/replay.c over the kept inputs.
+$(BUILD)/replay/replay_%: tests/fuzz/fuzz_%.c tests/fuzz/replay.c tests/fuzz/fuzz.h $(LIB_OBJ) | $(BUILD)/.deps-test
+	@mkdir -p $(dir $@)
+	$(CC) $(CFLAGS) $(PKG_CFLAGS) -Ihost -Itests/fuzz -o $@ $< tests/fuzz/replay.c $(LIB_OBJ) $(PKG_LIBS) $(LDFLAGS)
 
 e2e: $(BIN) | $(BUILD)/.deps-test
 	@TRANG=$(abspath $(BIN)) sh tests/e2e/run.sh

@@ -21,6 +21,7 @@ int buf_reserve(buf *b, size_t extra)
 		return -1;
 	b->data = p;
 	b->cap = cap;
+	b->data[b->len] = '\0'; /* the promise of buf.h, even before anything is appended */
 	return 0;
 }
 
