@@ -32,4 +32,22 @@ static inline char *test_read_file(const char *path, size_t *len)
 	return p;
 }
 
+/* The development corpus: $TRANG_CORPUS, else ../shared/corpus/dantri-unc next
+ * to the checkout, else /work/shared/corpus/dantri-unc. A test that needs it
+ * fails when none exists: it is never skipped. */
+#include <sys/stat.h>
+static inline const char *test_corpus_dir(void)
+{
+	static const char *const candidates[] = {"../shared/corpus/dantri-unc", "/work/shared/corpus/dantri-unc"};
+	struct stat sb;
+	const char *env = getenv("TRANG_CORPUS");
+	if (env && stat(env, &sb) == 0)
+		return env;
+	for (size_t i = 0; i < sizeof candidates / sizeof candidates[0]; i++)
+		if (stat(candidates[i], &sb) == 0)
+			return candidates[i];
+	fail_msg("the development corpus is missing (set TRANG_CORPUS)");
+	return NULL;
+}
+
 #endif
