@@ -7,8 +7,12 @@
  * return TEXT_OK or a negative TEXT_E* code; on TEXT_EINVALID the byte offset
  * of the first bad byte is text_utf8_check(s, len), and out is left as it
  * was. Outputs are NFC unless a function says otherwise. Thread-safe: the
- * lookup tables behind the fast paths are built once (pthread_once, ~8 ms
- * per normal form on first use) and then only read. */
+ * lookup tables behind the fast paths are built once (pthread_once, ~2 ms
+ * per normal form on first use, ~8 ms more the first time a code point past
+ * U+FFFF is met) and then only read. The implementation is split by topic:
+ * text.c (UTF-8, normalisation, case, graphemes, width), text_vi.c
+ * (Vietnamese clean-up, collation), text_keys.c (search keys), text_token.c
+ * (tokenizer); text_internal.h is what they share. */
 #ifndef TRANG_TEXT_H
 #define TRANG_TEXT_H
 
