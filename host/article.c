@@ -370,7 +370,7 @@ int article_nfc_span(buf *out, const char *raw, size_t s, size_t e)
 	return 0;
 }
 
-static int add_para(struct article *a, const char *raw, size_t s, size_t e)
+static int add_para_one(struct article *a, const char *raw, size_t s, size_t e)
 {
 	if (a->n_paras == a->cap_paras) {
 		size_t cap = a->cap_paras ? a->cap_paras * 2 : 16;
@@ -389,6 +389,45 @@ static int add_para(struct article *a, const char *raw, size_t s, size_t e)
 		return -1;
 	p->text_len = a->nfc.len - p->text_off;
 	return 0;
+}
+
+/* Where to end a piece of an overlong paragraph that starts at s: after the
+ * last sentence end ('.', '!', '?' then a space) in the window, else at its
+ * last space, else at its last character boundary. */
+static size_t para_cut(const char *raw, size_t s, size_t e)
+{
+	size_t lim = s + ARTICLE_MAX_PARA, space = 0;
+	for (size_t i = lim; i > s + ARTICLE_MAX_PARA / 2; i--) {
+		if (raw[i] != ' ')
+			continue;
+		if (raw[i - 1] == '.' || raw[i - 1] == '!' || raw[i - 1] == '?')
+			return i;
+		if (!space)
+			space = i;
+	}
+	if (space)
+		return space;
+	while (lim > s && ((unsigned char)raw[lim] & 0xC0) == 0x80)
+		lim--;
+	return lim > s ? lim : e;
+}
+
+/* Adds the paragraph raw[s, e), split into pieces of at most
+ * ARTICLE_MAX_PARA bytes: one 20 MB line would otherwise be one FTS row
+ * whose snippets and sentence splits cost minutes. */
+static int add_para(struct article *a, const char *raw, size_t s, size_t e)
+{
+	while (e - s > ARTICLE_MAX_PARA) {
+		size_t cut = para_cut(raw, s, e);
+		if (cut >= e)
+			break;
+		if (add_para_one(a, raw, s, cut))
+			return -1;
+		s = cut;
+		while (s < e && raw[s] == ' ')
+			s++;
+	}
+	return add_para_one(a, raw, s, e);
 }
 
 /* A line break inside a block of lines is a paragraph break, except before a

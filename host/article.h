@@ -21,6 +21,9 @@ enum para_kind {
 
 const char *article_para_kind_name(enum para_kind kind);
 
+/* A longer paragraph is stored as several, cut at sentence ends or spaces. */
+#define ARTICLE_MAX_PARA 65536
+
 struct article_para {
 	size_t s, e;        /* byte span [s, e) in the raw input */
 	size_t text_off;    /* NFC text of the paragraph: article.nfc.data + text_off */
