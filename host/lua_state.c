@@ -53,6 +53,13 @@ struct lstate {
 	double started, deadline;
 	char kill_msg[160];
 	char *pending_traceback; /* from the message handler */
+
+	/* a time-sliced run (lstate_resume): its thread yields to the caller
+	 * from the hook once the slice is over; trang.sleep asks for a pause */
+	lua_State *slice_thread;
+	double slice_end;
+	double sleep_request; /* seconds, set by trang.sleep before it yields */
+	size_t mem_peak;      /* high-water mark since lstate_memory_peak_reset */
 };
 
 /* Registry key: name -> opened trang.* module (proxy). The sandbox has its own. */
@@ -216,6 +223,10 @@ static void lstate_hook(lua_State *L, lua_Debug *ar)
 	uint64_t cost = ar->event == LUA_HOOKCOUNT ? (uint64_t)lua_gethookcount(L) : 0;
 	if (budget_spent(st, cost))
 		raise_kill(st, L, 0); /* in a hook, level 0 is the Lua function interrupted */
+	/* Time-slicing: only the run's own thread yields (a coroutine inside the
+	 * job keeps its own yields), and only where Lua can yield. */
+	if (L == st->slice_thread && lua_isyieldable(L) && now_seconds() >= st->slice_end)
+		lua_yield(L, 0);
 }
 
 void lstate_check_budget(lua_State *L, unsigned cost)
@@ -261,6 +272,8 @@ static void *lstate_alloc(void *ud, void *ptr, size_t osize, size_t nsize)
 	if (nsize > old)
 		st->mem_refused = 0;
 	st->mem_used = st->mem_used - old + nsize;
+	if (st->mem_used > st->mem_peak)
+		st->mem_peak = st->mem_used;
 	return p;
 }
 
@@ -461,6 +474,8 @@ void lstate_log(struct lstate *st, enum lstate_log_level level, const char *mess
 
 /* ---- host modules ---- */
 
+static int lstate_sleep(lua_State *L);
+
 size_t lstate_host_module_count(void) { return N_MODULES; }
 const char *lstate_host_module_name(size_t i) { return i < N_MODULES ? lstate_modules[i].name : NULL; }
 
@@ -471,8 +486,14 @@ bool lstate_push_host_module(lua_State *L, const char *name)
 	for (size_t i = 0; i < N_MODULES && !m; i++)
 		if (strcmp(lstate_modules[i].name, name) == 0)
 			m = &lstate_modules[i];
-	if (!m)
-		return false;
+	if (!m) {
+		/* trang.sleep is a function, not a module: served here so that the
+		 * `trang` proxy's lazy __index finds it (see lstate_sleep). */
+		if (strcmp(name, "trang.sleep") != 0)
+			return false;
+		lua_pushcfunction(L, lstate_sleep);
+		return true;
+	}
 	struct lstate *st = lstate_from(L);
 	if (lua_rawgetp(L, LUA_REGISTRYINDEX, &modules_key) != LUA_TTABLE) {
 		lua_pop(L, 1);
@@ -694,3 +715,269 @@ void lstate_close(struct lstate *st)
 	free(st->name);
 	free(st);
 }
+
+/* ---- time-sliced runs: a run as a coroutine the caller resumes ---- */
+
+struct lstate_coro {
+	struct lstate *st;
+	lua_State *co;
+	int ref;            /* the thread, anchored in the registry */
+	int nargs;          /* handed to the first resume */
+	bool started, done;
+	bool sleeping;      /* suspended in trang.sleep: resumes with its result */
+	/* the run's budget, swapped into st around each slice */
+	enum lstate_reason kill;
+	uint64_t instructions;
+	double started_at, deadline;
+	char kill_msg[160];
+	size_t mem_peak;
+};
+
+/* Protected: creates the thread and anchors it. Stack: [] -> [ref]. */
+static int coro_new_thread(lua_State *L)
+{
+	lua_newthread(L);
+	lua_pushinteger(L, luaL_ref(L, LUA_REGISTRYINDEX));
+	return 1;
+}
+
+/* Protected: the traceback of a suspended or failed thread. [co] -> [text]. */
+static int coro_traceback(lua_State *L)
+{
+	luaL_traceback(L, lua_tothread(L, 1), NULL, 0);
+	return 1;
+}
+
+struct lstate_coro *lstate_coro_start(struct lstate *st, int nargs, double timeout, char *err,
+                                      size_t errlen)
+{
+	lua_State *L = st->L;
+	struct lstate_coro *c = calloc(1, sizeof *c);
+	if (!c) {
+		snprintf(err, errlen, "%s: out of memory", st->name);
+		return NULL;
+	}
+	lua_pushcfunction(L, coro_new_thread);
+	if (lua_pcall(L, 0, 1, 0) != LUA_OK) { /* stack: [f, args..., ref or error] */
+		snprintf(err, errlen, "%s: cannot start a run: %s", st->name, lua_tostring(L, -1));
+		lua_pop(L, nargs + 2);
+		free(c);
+		return NULL;
+	}
+	c->ref = (int)lua_tointeger(L, -1);
+	lua_pop(L, 1);
+	lua_rawgeti(L, LUA_REGISTRYINDEX, c->ref);
+	c->co = lua_tothread(L, -1);
+	lua_pop(L, 1); /* stack: [f, args...] */
+	lua_xmove(L, c->co, nargs + 1);
+	c->st = st;
+	c->nargs = nargs;
+	c->started_at = now_seconds();
+	double secs = timeout > 0 ? timeout : st->limits.seconds;
+	c->deadline = secs > 0 ? c->started_at + secs : 0;
+	c->mem_peak = st->mem_used;
+	return c;
+}
+
+/* Message and traceback of a run that ended in the thread with status rc;
+ * called while the run's kill is still in st (the allocator's slack). */
+static void coro_fill_failure(struct lstate_coro *c, int rc, struct lstate_outcome *out)
+{
+	struct lstate *st = c->st;
+	enum lstate_reason reason = st->kill != LSTATE_OK ? st->kill
+	                            : rc == LUA_ERRMEM    ? LSTATE_MEMORY
+	                                                  : LSTATE_ERROR;
+	const char *msg = lua_type(c->co, -1) == LUA_TSTRING ? lua_tostring(c->co, -1) : NULL;
+	char buf[300];
+	if (reason == LSTATE_MEMORY && st->kill == LSTATE_OK) {
+		snprintf(buf, sizeof buf, "%s: not enough memory: memory cap of %zu MB reached (memory)",
+		         st->name, st->limits.memory_bytes >> 20);
+		msg = buf;
+	} else if (st->kill != LSTATE_OK && (!msg || !strstr(msg, st->kill_msg))) {
+		snprintf(buf, sizeof buf, "%s: %s", st->name, st->kill_msg);
+		msg = buf;
+	} else if (!msg) {
+		snprintf(buf, sizeof buf, "(error object is a %s value)", luaL_typename(c->co, -1));
+		msg = buf;
+	}
+	out->reason = reason;
+	out->message = strdup(msg);
+	lua_pushcfunction(st->L, coro_traceback);
+	lua_pushthread(c->co);
+	lua_xmove(c->co, st->L, 1);
+	if (lua_pcall(st->L, 1, 1, 0) == LUA_OK)
+		out->traceback = strdup(lua_tostring(st->L, -1));
+	lua_pop(st->L, 1);
+}
+
+/* Around a slice: the run's budget in st, then back. */
+static void coro_enter(struct lstate_coro *c, double slice)
+{
+	struct lstate *st = c->st;
+	st->kill = c->kill;
+	st->interrupt = 0;
+	st->instructions = c->instructions;
+	st->started = c->started_at;
+	st->deadline = c->deadline;
+	memcpy(st->kill_msg, c->kill_msg, sizeof st->kill_msg);
+	st->mem_refused = 0;
+	st->mem_peak = st->mem_used;
+	st->current = c->co;
+	st->depth = 1;
+	st->slice_thread = c->co;
+	st->slice_end = now_seconds() + slice;
+	st->sleep_request = -1;
+	lua_sethook(c->co, lstate_hook, LUA_MASKCOUNT, HOOK_PERIOD);
+}
+
+static void coro_leave(struct lstate_coro *c)
+{
+	struct lstate *st = c->st;
+	c->kill = st->kill;
+	c->instructions = st->instructions;
+	memcpy(c->kill_msg, st->kill_msg, sizeof c->kill_msg);
+	if (st->mem_peak > c->mem_peak)
+		c->mem_peak = st->mem_peak;
+	st->depth = 0;
+	st->current = NULL;
+	st->slice_thread = NULL;
+	st->kill = LSTATE_OK;
+	st->interrupt = 0;
+	lua_sethook(st->L, NULL, 0, 0); /* a kill arms the main thread too */
+}
+
+/* Closes the thread's to-be-closed variables under a short budget of their
+ * own (their __close is plugin code), then forgets its stack. */
+static void coro_reset(struct lstate_coro *c)
+{
+	coro_enter(c, 1e9);
+	c->st->kill = LSTATE_OK;
+	c->st->deadline = now_seconds() + 0.5;
+	c->st->slice_thread = NULL; /* no yields while closing */
+	lua_resetthread(c->co);
+	coro_leave(c);
+}
+
+enum lstate_step lstate_resume(struct lstate_coro *c, double slice, bool wake_value, double *sleep_s,
+                               struct lstate_outcome *out)
+{
+	struct lstate *st = c->st;
+	memset(out, 0, sizeof *out);
+	if (c->done || st->depth != 0) {
+		out->reason = LSTATE_ERROR;
+		out->message = strdup(c->done ? "the run has ended" : "another run is in progress");
+		return LSTATE_STEP_DONE;
+	}
+	int nargs = 0;
+	if (!c->started) {
+		nargs = c->nargs;
+		c->started = true;
+	} else if (c->sleeping) {
+		lua_pushboolean(c->co, wake_value);
+		nargs = 1;
+	}
+	c->sleeping = false;
+	coro_enter(c, slice);
+	int nres = 0;
+	int rc = lua_resume(c->co, st->L, nargs, &nres);
+	if (rc == LUA_YIELD) {
+		double req = st->sleep_request;
+		coro_leave(c);
+		lua_pop(c->co, nres);
+		if (req >= 0) {
+			c->sleeping = true;
+			*sleep_s = req;
+			return LSTATE_STEP_SLEEP;
+		}
+		return LSTATE_STEP_SLICE;
+	}
+	if (rc != LUA_OK)
+		coro_fill_failure(c, rc, out);
+	else
+		out->reason = LSTATE_OK;
+	coro_leave(c);
+	out->seconds = now_seconds() - c->started_at;
+	out->instructions = c->instructions;
+	c->done = true;
+	coro_reset(c);
+	if (out->reason == LSTATE_MEMORY)
+		lua_gc(st->L, LUA_GCCOLLECT, 0);
+	return LSTATE_STEP_DONE;
+}
+
+void lstate_coro_cancel(struct lstate_coro *c, enum lstate_reason reason, struct lstate_outcome *out)
+{
+	memset(out, 0, sizeof *out);
+	if (c->done)
+		return;
+	struct lstate *st = c->st;
+	char buf[300];
+	if (reason == LSTATE_TIMEOUT)
+		snprintf(buf, sizeof buf, "%s: time budget of %g s spent (timeout)", st->name,
+		         c->deadline > 0 ? c->deadline - c->started_at : 0.0);
+	else
+		snprintf(buf, sizeof buf, "%s: interrupted (killed)", st->name);
+	out->reason = reason;
+	out->message = strdup(buf);
+	if (c->started) { /* where it was suspended */
+		lua_pushcfunction(st->L, coro_traceback);
+		lua_pushthread(c->co);
+		lua_xmove(c->co, st->L, 1);
+		if (lua_pcall(st->L, 1, 1, 0) == LUA_OK)
+			out->traceback = strdup(lua_tostring(st->L, -1));
+		lua_pop(st->L, 1);
+	}
+	out->seconds = now_seconds() - c->started_at;
+	out->instructions = c->instructions;
+	c->done = true;
+	coro_reset(c);
+}
+
+void lstate_coro_free(struct lstate_coro *c)
+{
+	if (!c)
+		return;
+	if (!c->done) {
+		struct lstate_outcome out;
+		lstate_coro_cancel(c, LSTATE_KILLED, &out);
+		lstate_outcome_free(&out);
+	}
+	luaL_unref(c->st->L, LUA_REGISTRYINDEX, c->ref);
+	free(c);
+}
+
+double lstate_coro_deadline(const struct lstate_coro *c) { return c->deadline; }
+size_t lstate_coro_peak_memory(const struct lstate_coro *c) { return c->mem_peak; }
+struct lstate *lstate_coro_state(const struct lstate_coro *c) { return c->st; }
+
+/* trang.sleep(seconds): in a time-sliced run, suspends it (the loop goes on)
+ * and returns true, or false when woken early because the service stops.
+ * Elsewhere (a script) waits in place, under the run's budget. */
+static int lstate_sleep(lua_State *L)
+{
+	struct lstate *st = lstate_from(L);
+	double s = luaL_checknumber(L, 1);
+	luaL_argcheck(L, s >= 0, 1, "seconds must not be negative");
+	if (st->slice_thread) {
+		if (L != st->slice_thread || !lua_isyieldable(L))
+			return luaL_error(L, "trang.sleep: cannot suspend the job here (inside a coroutine "
+			                     "of its own, a metamethod or an iterator of C code)");
+		st->sleep_request = s;
+		return lua_yield(L, 0);
+	}
+	double end = now_seconds() + s;
+	for (;;) {
+		lstate_check_budget(L, 0);
+		double left = end - now_seconds();
+		if (left <= 0)
+			break;
+		if (left > 0.05)
+			left = 0.05;
+		struct timespec ts = {0, (long)(left * 1e9)};
+		nanosleep(&ts, NULL);
+	}
+	lua_pushboolean(L, 1);
+	return 1;
+}
+
+double lstate_now(void) { return now_seconds(); }

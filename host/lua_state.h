@@ -139,6 +139,40 @@ void lstate_set_log_level(struct lstate *st, enum lstate_log_level level);
  * ("2026-01-05T03:20:30Z warn  [name] message", newlines escaped), then to the sink. */
 void lstate_log(struct lstate *st, enum lstate_log_level level, const char *message);
 
+/* ---- time-sliced runs (trang serve's jobs) ----
+ * A run as a coroutine in the state's own Lua state. Each lstate_resume runs
+ * it for about `slice` seconds: the count hook yields back to the caller once
+ * the slice is over, so an event loop stays responsive while a job computes.
+ * The budget (deadline, instructions, memory) is per run and its kill still
+ * cannot be caught: it ends the run, never just the slice. trang.sleep(s)
+ * suspends the run: lstate_resume returns LSTATE_STEP_SLEEP and *sleep_s;
+ * the caller resumes it later with wake_value as sleep's result (false: the
+ * service is stopping). Several runs of one state may be suspended at once;
+ * only one runs at a time, and never inside an lstate_pcall of that state.
+ * Yields happen in the run's own thread only, and only where Lua can yield. */
+struct lstate_coro;
+enum lstate_step {
+	LSTATE_STEP_SLICE, /* slice used up; resume again soon */
+	LSTATE_STEP_SLEEP, /* in trang.sleep for *sleep_s seconds */
+	LSTATE_STEP_DONE,  /* ended: out is filled (free it with lstate_outcome_free) */
+};
+/* Stack of the main thread: [f, args...] -> []. timeout: wall-clock seconds
+ * from now (0: the state's limits.seconds; both 0: none). NULL with err. */
+struct lstate_coro *lstate_coro_start(struct lstate *st, int nargs, double timeout, char *err,
+                                      size_t errlen);
+enum lstate_step lstate_resume(struct lstate_coro *c, double slice, bool wake_value, double *sleep_s,
+                               struct lstate_outcome *out);
+/* Ends a suspended run (a deadline passed while it slept; a kill) with reason
+ * and the traceback of where it was; closes its to-be-closed variables. */
+void lstate_coro_cancel(struct lstate_coro *c, enum lstate_reason reason, struct lstate_outcome *out);
+/* Cancels (as killed) if still running, and frees. */
+void lstate_coro_free(struct lstate_coro *c);
+double lstate_coro_deadline(const struct lstate_coro *c); /* CLOCK_MONOTONIC seconds; 0: none */
+size_t lstate_coro_peak_memory(const struct lstate_coro *c); /* state's bytes, high-water */
+struct lstate *lstate_coro_state(const struct lstate_coro *c);
+/* CLOCK_MONOTONIC seconds, the clock of deadlines. */
+double lstate_now(void);
+
 void lstate_outcome_free(struct lstate_outcome *out);
 const char *lstate_reason_name(enum lstate_reason reason);
 

@@ -18,6 +18,9 @@ static const struct cli_command commands[] = {
 	{"plugin", cmd_plugin, "list, check, inspect and run plugins"},
 	{"test", cmd_test, "run Lua spec files (*_spec.lua)"},
 	{"doctor", cmd_doctor, "check the installation, the database and every plugin"},
+	{"serve", cmd_serve, "run the plugins' jobs and watch folders, in the foreground"},
+	{"status", cmd_status, "what the running service is doing (jobs, plugins, watch)"},
+	{"job", cmd_job, "run a job now, kill a run, list past runs"},
 };
 
 static void print_help(FILE *out)

@@ -143,6 +143,7 @@ struct plugin_failure {
 typedef void (*plugin_health_fn)(void *ud, const char *level, const char *message);
 
 struct plugin;
+struct lstate_coro; /* lua_state.h: a time-sliced run */
 
 struct plugin_engine {
 	const char *name;
@@ -159,6 +160,10 @@ struct plugin_engine {
 	int (*call)(void *rt, const struct plugin_call *call, plugin_health_fn fn, void *ud,
 	            struct plugin_failure *fail);
 	size_t (*memory)(void *rt);
+	/* Starts jobs.<job>() as a time-sliced run for an event loop to resume
+	 * (lstate_resume); timeout 0: the plugin's limit. NULL with err. */
+	struct lstate_coro *(*start_job)(void *rt, const char *job, double timeout, char *err,
+	                                 size_t errlen);
 	void (*unload)(void *rt);
 };
 

@@ -999,6 +999,19 @@ static int plua_call(void *ud, const struct plugin_call *call, plugin_health_fn 
 	return rc;
 }
 
+/* The job as a coroutine in the plugin's state: serve resumes it slice by slice. */
+static struct lstate_coro *plua_start_job(void *ud, const char *job, double timeout, char *err,
+                                          size_t errlen)
+{
+	struct plua *rt = ud;
+	if (push_hook(rt, PLUGIN_HOOK_JOB, job) != LUA_TFUNCTION) { /* stack: [f or nil] */
+		lua_pop(lstate_lua(rt->st), 1);
+		snprintf(err, errlen, "plugin %s has no function jobs.%s", rt->p->name, job);
+		return NULL;
+	}
+	return lstate_coro_start(rt->st, 0, timeout, err, errlen);
+}
+
 static size_t plua_memory(void *ud)
 {
 	return lstate_memory_used(((struct plua *)ud)->st);
@@ -1012,5 +1025,6 @@ const struct plugin_engine plugin_lua_engine = {
 	.commands = plua_commands,
 	.call = plua_call,
 	.memory = plua_memory,
+	.start_job = plua_start_job,
 	.unload = plua_unload,
 };

@@ -1,0 +1,262 @@
+/* test_serve.c: the service loop with real timers, real plugin states and a
+ * real SQLite file: a spinning job does not hold up a 100 ms timer, an
+ * every-second job runs on time, overruns are skipped or queued and recorded,
+ * a run can be killed by id, and a stop lets jobs finish before a deadline. */
+#include "testutil.h"
+
+#include <math.h>
+#include <unistd.h>
+
+#include "serve.h"
+
+#define FIXTURES "tests/fixtures/plugins/jobs/"
+
+struct fixture {
+	char dir[64];
+	char db[128];
+	struct serve *s;
+	/* what the runs reported */
+	char status[16][16];
+	double scheduled[16], started[16];
+	char job[16][32];
+	int nruns;
+	int stop_after;        /* serve_stop after this many runs (0: never) */
+	/* the 100 ms probe timer */
+	uv_timer_t probe;
+	uint64_t armed_at;
+	double worst_late_ms;
+	int ticks;
+	bool probe_on;
+	/* a one-shot action timer */
+	uv_timer_t action;
+	int64_t kill_id;
+};
+
+static void run_ended(struct serve *s, const struct serve_run_info *info, void *ud)
+{
+	struct fixture *f = ud;
+	if (f->nruns < 16) {
+		snprintf(f->status[f->nruns], sizeof f->status[0], "%s", info->status);
+		snprintf(f->job[f->nruns], sizeof f->job[0], "%s", info->job);
+		f->scheduled[f->nruns] = info->scheduled;
+		f->started[f->nruns] = info->started;
+	}
+	f->nruns++;
+	if (f->probe_on) {
+		f->probe_on = false;
+		uv_close((uv_handle_t *)&f->probe, NULL);
+	}
+	if (f->stop_after && f->nruns == f->stop_after)
+		serve_stop(s, "test");
+}
+
+static int setup(void **state)
+{
+	struct fixture *f = calloc(1, sizeof *f);
+	snprintf(f->dir, sizeof f->dir, "/tmp/trang-serve.XXXXXX");
+	assert_non_null(mkdtemp(f->dir));
+	snprintf(f->db, sizeof f->db, "%s/t.db", f->dir);
+	*state = f;
+	return 0;
+}
+
+static int teardown(void **state)
+{
+	struct fixture *f = *state;
+	char cmd[200];
+	snprintf(cmd, sizeof cmd, "rm -rf '%s'", f->dir);
+	assert_int_equal(system(cmd), 0);
+	free(f);
+	return 0;
+}
+
+static struct serve *open_serve(struct fixture *f, const char *plugins, double grace)
+{
+	static char *dirs[1];
+	dirs[0] = (char *)plugins;
+	struct serve_opts o = {.db_path = f->db, .plugin_dirs = dirs, .nplugin_dirs = 1,
+	                       .only_plugin_dirs = true, .quiet = true, .no_signals = true,
+	                       .grace = grace, .on_run_end = run_ended, .ud = f};
+	char err[1024];
+	struct serve *s = serve_new(&o, err, sizeof err);
+	if (!s)
+		fail_msg("serve_new: %s", err);
+	f->s = s;
+	return s;
+}
+
+static long count(struct fixture *f, const char *sql)
+{
+	sqlite3 *db;
+	sqlite3_stmt *st;
+	assert_int_equal(sqlite3_open(f->db, &db), SQLITE_OK);
+	if (sqlite3_prepare_v2(db, sql, -1, &st, NULL) != SQLITE_OK)
+		fail_msg("%s: %s", sql, sqlite3_errmsg(db));
+	assert_int_equal(sqlite3_step(st), SQLITE_ROW);
+	long n = (long)sqlite3_column_int64(st, 0);
+	sqlite3_finalize(st);
+	sqlite3_close(db);
+	return n;
+}
+
+static void probe_cb(uv_timer_t *t)
+{
+	struct fixture *f = t->data;
+	double late = (double)(uv_hrtime() - f->armed_at) / 1e6 - 100.0;
+	if (late > f->worst_late_ms)
+		f->worst_late_ms = late;
+	f->ticks++;
+	f->armed_at = uv_hrtime();
+	uv_timer_start(t, probe_cb, 100, 0);
+}
+
+static void test_spinning_job_leaves_a_100ms_timer_on_time_until_its_timeout(void **state)
+{
+	struct fixture *f = *state;
+	struct serve *s = open_serve(f, FIXTURES "spin", 5);
+	f->stop_after = 1;
+	uv_timer_init(serve_loop(s), &f->probe);
+	f->probe.data = f;
+	f->probe_on = true;
+	int64_t id;
+	char err[512];
+	assert_int_equal(serve_run_job(s, "spinner.spin", "manual", &id, err, sizeof err), 0);
+	assert_true(id > 0);
+	uv_update_time(serve_loop(s));
+	f->armed_at = uv_hrtime();
+	uv_timer_start(&f->probe, probe_cb, 100, 0);
+	assert_int_equal(serve_run(s), SERVE_EXIT_CLEAN);
+	serve_free(s);
+	assert_int_equal(f->nruns, 1);
+	assert_string_equal(f->status[0], "timeout");
+	/* the job's timeout is 1 s: about ten ticks, none late by 20 ms or more */
+	print_message("spinning job: %d ticks of a 100 ms timer, worst %.1f ms late\n", f->ticks,
+	              f->worst_late_ms);
+	if (f->ticks < 8 || f->worst_late_ms >= 20)
+		fail_msg("%d ticks, worst %.1f ms late", f->ticks, f->worst_late_ms);
+	assert_int_equal(count(f, "SELECT count(*) FROM job_runs WHERE job = 'spin' AND status = 'timeout'"
+	                          " AND error LIKE '%timeout%' AND traceback LIKE '%init.lua:%'"),
+	                 1);
+}
+
+static void test_every_second_job_runs_on_time_several_times(void **state)
+{
+	struct fixture *f = *state;
+	struct serve *s = open_serve(f, FIXTURES "tick", 5);
+	f->stop_after = 3;
+	assert_int_equal(serve_run(s), SERVE_EXIT_CLEAN);
+	serve_free(s);
+	assert_int_equal(f->nruns, 3);
+	for (int i = 0; i < 3; i++) {
+		assert_string_equal(f->status[i], "ok");
+		if (f->started[i] - f->scheduled[i] > 0.05)
+			fail_msg("run %d started %.3f s late", i, f->started[i] - f->scheduled[i]);
+		if (i > 0 && fabs(f->scheduled[i] - f->scheduled[i - 1] - 1.0) > 0.001)
+			fail_msg("runs %d and %d are %.3f s apart", i - 1, i,
+			         f->scheduled[i] - f->scheduled[i - 1]);
+	}
+	assert_int_equal(count(f, "SELECT count(*) FROM job_runs WHERE job = 'tick' AND status = 'ok'"
+	                          " AND ended IS NOT NULL AND peak_memory > 0"),
+	                 3);
+	assert_int_equal(count(f, "SELECT value FROM trang_kv WHERE key = 'ticks'"), 3);
+}
+
+static void stop_cb(uv_timer_t *t)
+{
+	struct fixture *f = t->data;
+	serve_stop(f->s, "test");
+	uv_close((uv_handle_t *)t, NULL);
+}
+
+static void test_overrunning_jobs_are_skipped_or_queued_and_recorded(void **state)
+{
+	struct fixture *f = *state;
+	struct serve *s = open_serve(f, FIXTURES "overlap", 5);
+	uv_timer_init(serve_loop(s), &f->action);
+	f->action.data = f;
+	uv_timer_start(&f->action, stop_cb, 4300, 0);
+	assert_int_equal(serve_run(s), SERVE_EXIT_CLEAN);
+	serve_free(s);
+	/* slow (2.5 s, skip): runs at 1 and 4, skips 2 and 3 */
+	assert_int_equal(count(f, "SELECT count(*) FROM job_runs WHERE job = 'slow' AND status = 'skipped'"
+	                          " AND error LIKE '%overlap = skip%'"),
+	                 2);
+	assert_int_equal(count(f, "SELECT count(*) FROM job_runs WHERE job = 'slow' AND status = 'ok'"), 2);
+	/* slowq (1.5 s, queue): the runs due meanwhile start when the one before ends */
+	assert_true(count(f, "SELECT count(*) FROM job_runs WHERE job = 'slowq' AND trigger = 'queue'"
+	                     " AND status = 'ok'") >= 2);
+	assert_int_equal(count(f, "SELECT count(*) FROM job_runs WHERE job = 'slowq' AND status = 'skipped'"
+	                          " AND error LIKE '%overlap%'"),
+	                 0);
+	/* a queued run starts as the previous one ends, not at its own due time */
+	assert_int_equal(count(f, "SELECT count(*) FROM job_runs a JOIN job_runs b ON b.id = ("
+	                          " SELECT min(id) FROM job_runs WHERE job = 'slowq' AND trigger = 'queue')"
+	                          " WHERE a.job = 'slowq' AND a.id < b.id AND a.ended <= b.started"
+	                          " AND julianday(b.started) - julianday(a.ended) < 0.1 / 86400"),
+	                 1);
+	assert_int_equal(count(f, "SELECT count(*) FROM job_runs WHERE status = 'running'"), 0);
+}
+
+static void kill_cb(uv_timer_t *t)
+{
+	struct fixture *f = t->data;
+	char err[256];
+	assert_int_equal(serve_kill_run(f->s, f->kill_id, err, sizeof err), 0);
+	assert_int_equal(serve_kill_run(f->s, 9999, err, sizeof err), -1);
+	uv_close((uv_handle_t *)t, NULL);
+}
+
+static void test_a_run_is_killed_by_its_id(void **state)
+{
+	struct fixture *f = *state;
+	struct serve *s = open_serve(f, FIXTURES "sleepy", 5);
+	f->stop_after = 1;
+	char err[512];
+	assert_int_equal(serve_run_job(s, "stubborn", "manual", &f->kill_id, err, sizeof err), 0);
+	uv_timer_init(serve_loop(s), &f->action);
+	f->action.data = f;
+	uv_timer_start(&f->action, kill_cb, 300, 0);
+	assert_int_equal(serve_run(s), SERVE_EXIT_CLEAN);
+	serve_free(s);
+	assert_int_equal(f->nruns, 1);
+	assert_string_equal(f->status[0], "killed");
+	assert_int_equal(count(f, "SELECT count(*) FROM job_runs WHERE job = 'stubborn'"
+	                          " AND status = 'killed' AND traceback LIKE '%sleep%'"),
+	                 1);
+}
+
+static void test_stop_lets_jobs_finish_then_kills_the_rest_at_the_deadline(void **state)
+{
+	struct fixture *f = *state;
+	struct serve *s = open_serve(f, FIXTURES "sleepy", 0.5);
+	char err[512];
+	int64_t id;
+	assert_int_equal(serve_run_job(s, "work", "manual", &id, err, sizeof err), 0);
+	assert_int_equal(serve_run_job(s, "stubborn", "manual", &id, err, sizeof err), 0);
+	uv_timer_init(serve_loop(s), &f->action);
+	f->action.data = f;
+	uv_timer_start(&f->action, stop_cb, 350, 0);
+	assert_int_equal(serve_run(s), SERVE_EXIT_FAILED); /* stubborn had to be killed */
+	serve_free(s);
+	assert_int_equal(count(f, "SELECT count(*) FROM job_runs WHERE job = 'work' AND status = 'ok'"), 1);
+	assert_int_equal(count(f, "SELECT count(*) FROM job_runs WHERE job = 'stubborn' AND status = 'killed'"), 1);
+	assert_int_equal(count(f, "SELECT count(*) FROM trang_kv WHERE key = 'work.finished'"
+	                          " AND value LIKE 'cleanly after _ steps'"),
+	                 1);
+}
+
+int main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test_setup_teardown(
+			test_spinning_job_leaves_a_100ms_timer_on_time_until_its_timeout, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_every_second_job_runs_on_time_several_times, setup,
+		                                teardown),
+		cmocka_unit_test_setup_teardown(test_overrunning_jobs_are_skipped_or_queued_and_recorded,
+		                                setup, teardown),
+		cmocka_unit_test_setup_teardown(test_a_run_is_killed_by_its_id, setup, teardown),
+		cmocka_unit_test_setup_teardown(
+			test_stop_lets_jobs_finish_then_kills_the_rest_at_the_deadline, setup, teardown),
+	};
+	return cmocka_run_group_tests(tests, NULL, NULL);
+}
