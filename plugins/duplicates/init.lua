@@ -1,0 +1,147 @@
+--- duplicates: near-duplicate articles and repeated paragraphs.
+---   trang plugin run duplicates [clusters] [--json|--csv]   clusters with their members
+---   trang plugin run duplicates pairs [--json|--csv]        every near-duplicate pair
+---   trang plugin run duplicates paragraphs [--json|--csv]   paragraphs repeated across articles
+---   trang plugin run duplicates timing                      how long each step takes
+--- Each command recomputes and stores its results in plugin_duplicates_*
+--- tables, which timeline and stats read. Written on the public API only.
+local store = require("trang.store")
+local cluster = require("duplicates.cluster")
+local paragraphs = require("duplicates.paragraphs")
+local render = require("duplicates.render")
+
+local _, plugin = ...
+
+local M = { commands = {} }
+
+local P = store.prefix()
+local SCHEMA = {
+	"CREATE TABLE IF NOT EXISTS " .. P .. "clusters (cluster INTEGER PRIMARY KEY, representative INTEGER NOT NULL, size INTEGER NOT NULL)",
+	"CREATE TABLE IF NOT EXISTS " .. P .. "members (cluster INTEGER NOT NULL, article INTEGER NOT NULL, path TEXT, date TEXT, representative INTEGER NOT NULL, PRIMARY KEY (cluster, article))",
+	"CREATE TABLE IF NOT EXISTS " .. P .. "pairs (a INTEGER NOT NULL, b INTEGER NOT NULL, similarity REAL NOT NULL, estimate REAL NOT NULL, PRIMARY KEY (a, b))",
+	"CREATE TABLE IF NOT EXISTS " .. P .. "paragraphs (grp INTEGER NOT NULL, article INTEGER NOT NULL, path TEXT, paragraph INTEGER NOT NULL, s INTEGER NOT NULL, e INTEGER NOT NULL, text TEXT NOT NULL)",
+}
+
+--- The options of this run, from the manifest (and --set).
+---@return duplicates.opts
+function M.options()
+	local o = plugin.options
+	return { shingle = o.shingle, threshold = o.threshold, bins = o.bins, bands = o.bands }
+end
+
+--- Computes the clusters and replaces the stored ones.
+---@return table result as cluster.compute returns it
+function M.refresh()
+	local result = cluster.compute(M.options())
+	store.tx(function()
+		for _, sql in ipairs(SCHEMA) do store.exec(sql) end
+		store.exec("DELETE FROM " .. P .. "clusters")
+		store.exec("DELETE FROM " .. P .. "members")
+		store.exec("DELETE FROM " .. P .. "pairs")
+		for _, c in ipairs(result.clusters) do
+			store.exec("INSERT INTO " .. P .. "clusters VALUES (?, ?, ?)", c.id, c.representative, #c.members)
+			for _, m in ipairs(c.members) do
+				store.exec("INSERT INTO " .. P .. "members VALUES (?, ?, ?, ?, ?)", c.id, m.id, m.path, m.date,
+					m.id == c.representative and 1 or 0)
+			end
+		end
+		for _, p in ipairs(result.pairs) do
+			store.exec("INSERT INTO " .. P .. "pairs VALUES (?, ?, ?, ?)", p.a, p.b, p.similarity, p.estimate)
+		end
+	end)
+	return result
+end
+
+local function base_name(path)
+	return (path or ""):match("([^/]+)$") or path
+end
+
+--- `clusters`: one line per member, the representative marked.
+function M.commands.clusters(...)
+	local fmt = render.format_of({ ... })
+	local result = M.refresh()
+	local records = {}
+	for _, c in ipairs(result.clusters) do
+		for _, m in ipairs(c.members) do
+			records[#records + 1] = {
+				cluster = c.id, article = m.id, path = m.path, file = base_name(m.path), date = m.date,
+				representative = m.id == c.representative, title = m.title,
+			}
+		end
+	end
+	if fmt == "table" then
+		for _, r in ipairs(records) do r.representative = r.representative and "*" or "" end
+		return render.records(fmt, { "cluster", "representative", "article", "file", "date", "title" }, records,
+			{ title = 50 }) .. string.format("\n%d clusters over %d articles", #result.clusters, result.articles)
+	end
+	return render.records(fmt, { "cluster", "article", "path", "date", "representative", "title" }, records)
+end
+
+--- `pairs`: every pair at or over the threshold, with its exact Jaccard similarity.
+function M.commands.pairs(...)
+	local fmt = render.format_of({ ... })
+	local result = M.refresh()
+	local records = {}
+	for _, p in ipairs(result.pairs) do
+		records[#records + 1] = { a = p.a, b = p.b, similarity = string.format("%.3f", p.similarity),
+			estimate = string.format("%.3f", p.estimate) }
+	end
+	return render.records(fmt, { "a", "b", "similarity", "estimate" }, records)
+end
+
+--- `paragraphs`: paragraphs found word for word in more than one article.
+function M.commands.paragraphs(...)
+	local fmt = render.format_of({ ... })
+	local groups = paragraphs.repeated(plugin.options.min_paragraph)
+	local records = {}
+	store.tx(function()
+		for _, sql in ipairs(SCHEMA) do store.exec(sql) end
+		store.exec("DELETE FROM " .. P .. "paragraphs")
+		for g, grp in ipairs(groups) do
+			for _, s in ipairs(grp.sources) do
+				store.exec("INSERT INTO " .. P .. "paragraphs VALUES (?, ?, ?, ?, ?, ?, ?)", g, s.article, s.path,
+					s.paragraph, s.s, s.e, grp.text)
+				records[#records + 1] = { group = g, articles = grp.articles, article = s.article, path = s.path,
+					file = base_name(s.path), paragraph = s.paragraph, s = s.s, e = s.e, text = grp.text }
+			end
+		end
+	end)
+	if fmt == "table" then
+		return render.records(fmt, { "group", "article", "file", "paragraph", "text" }, records, { text = 60 })
+	end
+	return render.records(fmt, { "group", "articles", "article", "path", "paragraph", "s", "e", "text" }, records)
+end
+
+--- `timing`: how long signatures and verification take on this corpus.
+function M.commands.timing()
+	local r = M.refresh()
+	return string.format("%d articles, %d candidate pairs, %d pairs, %d clusters; signatures %.2f s " ..
+		"(syllables %.2f s, shingle hashing and MinHash %.2f s), verify %.2f s (CPU time)",
+		r.articles, r.candidates, #r.pairs, #r.clusters, r.seconds.signatures, r.seconds.tokens, r.seconds.hashing,
+		r.seconds.verify)
+end
+
+--- `recall`: LSH pairs against brute-force exact Jaccard over all pairs
+--- (slow: minutes on a large corpus). Precision is exact by construction,
+--- since every LSH candidate is verified; recall is what LSH can lose.
+function M.commands.recall()
+	local r = cluster.compute(M.options())
+	local exact, n = cluster.exact_pairs(M.options())
+	local found, truth, hit = {}, 0, 0
+	for _, p in ipairs(r.pairs) do found[p.a .. ":" .. p.b] = true end
+	for key in pairs(exact) do
+		truth = truth + 1
+		if found[key] then hit = hit + 1 end
+	end
+	local precision = #r.pairs > 0 and hit / #r.pairs or 1
+	local recall = truth > 0 and hit / truth or 1
+	return string.format("%d articles: %d pairs by LSH, %d by brute force at threshold %.2f; precision %.3f, recall %.3f",
+		n, #r.pairs, truth, plugin.options.threshold, precision, recall)
+end
+
+M.commands.main = M.commands.clusters
+-- `trang plugin run duplicates --json` reads as the default command with a flag
+M.commands["--json"] = function(...) return M.commands.clusters("--json", ...) end
+M.commands["--csv"] = function(...) return M.commands.clusters("--csv", ...) end
+
+return M

@@ -1,0 +1,85 @@
+--- stats.figures: the figures of one article, each with its measure, its
+--- year, its sentence and a span into the article's raw bytes.
+local extract = require("trang.extract")
+local measure = require("stats.measure")
+
+local M = {}
+
+local SKIP = { title = true, dateline = true, byline = true, source = true }
+
+local function sentence_at(sents, pos)
+	for _, s in ipairs(sents or {}) do
+		if s.s <= pos and pos <= s.e then return s end
+	end
+end
+
+--- Figures of article a, with dates resolved against dct.
+---@param a trang.article
+---@param dct string|nil
+---@return table[] figures
+function M.figures_in(a, dct)
+	local out = {}
+	local raw = a.raw
+	local by_par = {}
+	for _, s in ipairs(a:sentences()) do
+		by_par[s.paragraph or -1] = by_par[s.paragraph or -1] or {}
+		table.insert(by_par[s.paragraph or -1], s)
+	end
+	for _, p in ipairs(a:paragraphs()) do
+		if not SKIP[p.kind] then
+			local r = extract.all(p.text, { dct = dct })
+			if #r.figures > 0 then
+				local exact = raw:sub(p.s, p.e) == p.text
+				local prev -- the figure before, in the same sentence
+				for _, f in ipairs(r.figures) do
+					-- the sentence, as positions into p.text
+					local ss, se = 1, #p.text
+					local sent = exact and sentence_at(by_par[p.idx], p.s + f.s - 1)
+					if sent then ss, se = sent.s - p.s + 1, sent.e - p.s + 1 end
+					if prev and prev.sentence_s ~= ss then prev = nil end
+					local cs, ce = measure.clause_bounds(p.text:sub(1, se), f.s)
+					cs = math.max(cs, ss)
+					local before = p.text:sub(cs, f.s - 1)
+					local spans, year, base = {}, nil, f.base
+					for _, d in ipairs(r.dates) do
+						if d.s >= cs and d.e < f.s then
+							spans[#spans + 1] = { s = d.s - cs + 1, e = d.e - cs + 1 }
+						end
+						-- the year: the last absolute date before the figure in its sentence
+						if d.s >= ss and d.e < f.s and measure.year_of(d.value) and d.value ~= base then
+							year = measure.year_of(d.value)
+						end
+					end
+					local subject, change, by_verb = measure.subject_of(before, spans)
+					if subject == "" and prev and (change or f.change) then
+						subject = prev.measure
+						year = year or prev.year
+					elseif f.kind == "quantity" and f.unit and not (by_verb and subject:find(" ")) then
+						-- "1.000 suất học bổng": the counted noun phrase says what is counted
+						local rest = p.text:sub(f.e + 1, ce)
+						subject = measure.noun_phrase(f.unit, rest)
+					elseif not by_verb and f.kind ~= "money" and f.kind ~= "percent" then
+						subject = ""
+					end
+					if f.change and prev and year == measure.year_of(base) then year = prev.year end
+					if subject == "" then subject = f.unit or "" end
+					local fig = {
+						kind = f.kind, value = f.value, lo = f.lo, hi = f.hi, num = f.num, den = f.den,
+						unit = f.unit, approx = f.approx, cmp = f.cmp, change = f.change, base = f.base,
+						text = f.text, measure = subject, year = year,
+						sentence = p.text:sub(ss, se), sentence_s = ss,
+						source = {
+							article = a.id, path = a.path, paragraph = p.idx,
+							s = exact and (p.s + f.s - 1) or nil, e = exact and (p.s + f.e - 1) or nil,
+						},
+					}
+					out[#out + 1] = fig
+					prev = fig
+				end
+			end
+		end
+	end
+	return out
+end
+
+return M

@@ -1,0 +1,232 @@
+--- stats: every figure in the corpus, what it measures, its year and sources.
+---   trang plugin run stats [figures] [--json|--csv] [--match QUERY]   every figure
+---   trang plugin run stats units [--json|--csv]     counts and totals by unit
+---   trang plugin run stats top [--json|--csv]       the largest values per unit
+---   trang plugin run stats series [--json|--csv]    one measure over several years
+--- The same figure in articles of one near-duplicate cluster (duplicates
+--- plugin) is one row with several sources. Stored in plugin_stats_figures
+--- and plugin_stats_sources.
+local corpus = require("trang.corpus")
+local store = require("trang.store")
+local text = require("trang.text")
+local cluster = require("duplicates.cluster")
+local render = require("duplicates.render")
+local figures = require("stats.figures")
+
+local _, plugin = ...
+
+local M = { commands = {} }
+
+local P = store.prefix()
+local SCHEMA = {
+	"CREATE TABLE IF NOT EXISTS " .. P .. "figures (figure INTEGER PRIMARY KEY, kind TEXT NOT NULL, value REAL, lo REAL, hi REAL, unit TEXT, approx INTEGER, cmp TEXT, change TEXT, base TEXT, measure TEXT, year INTEGER, text TEXT, sentence TEXT, sources INTEGER NOT NULL)",
+	"CREATE TABLE IF NOT EXISTS " .. P .. "sources (figure INTEGER NOT NULL, article INTEGER NOT NULL, path TEXT, paragraph INTEGER, s INTEGER, e INTEGER)",
+}
+
+local function dct_of(date)
+	if date and date:match("^%d%d%d%d%-%d%d%-%d%d") then return date:sub(1, 10) end
+end
+
+--- The key under which two reports are the same figure.
+local function figure_key(f, cluster_id)
+	return table.concat({ cluster_id or "", f.kind, tostring(f.value), tostring(f.lo), tostring(f.hi),
+		f.unit or "", f.change or "", text.fold(f.measure or ""), tostring(f.year) }, "\31")
+end
+
+--- Every figure of the corpus, merged within near-duplicate clusters.
+---@param select table corpus.articles options
+---@return table[] merged figures with `sources`
+---@return table st {articles=, figures=, seconds=}
+function M.collect(select)
+	local t0 = os.clock()
+	local cluster_of = {}
+	if plugin.options.clusters then cluster_of = cluster.compute(cluster.DEFAULTS).of end
+	local merged, by_key, n, total = {}, {}, 0, 0
+	for a in corpus.articles(select) do
+		n = n + 1
+		local cl = cluster_of[a.id]
+		local nth = {} -- the k-th report of a figure in one article merges with the k-th elsewhere
+		for _, f in ipairs(figures.figures_in(a, dct_of(a.date))) do
+			total = total + 1
+			local key = cl and figure_key(f, cl.id)
+			if key then
+				nth[key] = (nth[key] or 0) + 1
+				key = key .. "#" .. nth[key]
+			end
+			local m = key and by_key[key]
+			if m and not m.articles[a.id] then
+				table.insert(m.sources, f.source)
+				m.articles[a.id] = true
+			else
+				f.sources, f.articles = { f.source }, { [a.id] = true }
+				f.source = nil
+				merged[#merged + 1] = f
+				if key and not by_key[key] then by_key[key] = f end
+			end
+		end
+	end
+	return merged, { articles = n, figures = total, seconds = os.clock() - t0 }
+end
+
+function M.save(merged)
+	store.tx(function()
+		for _, sql in ipairs(SCHEMA) do store.exec(sql) end
+		store.exec("DELETE FROM " .. P .. "figures")
+		store.exec("DELETE FROM " .. P .. "sources")
+		for i, f in ipairs(merged) do
+			store.exec("INSERT INTO " .. P .. "figures VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)", i, f.kind,
+				f.value, f.lo, f.hi, f.unit, f.approx and 1 or 0, f.cmp, f.change, f.base, f.measure, f.year,
+				f.text, f.sentence, #f.sources)
+			for _, s in ipairs(f.sources) do
+				store.exec("INSERT INTO " .. P .. "sources VALUES (?, ?, ?, ?, ?, ?)", i, s.article, s.path,
+					s.paragraph, s.s, s.e)
+			end
+		end
+	end)
+end
+
+local function base_name(path) return (path or ""):match("([^/]+)$") or path end
+
+local function number_text(v)
+	if v == nil then return nil end
+	if v == math.floor(v) and math.abs(v) < 2^53 then return string.format("%d", v) end
+	return string.format("%.10g", v)
+end
+
+--- One record per merged figure.
+local function records_of(merged)
+	local out = {}
+	for i, f in ipairs(merged) do
+		local files = {}
+		for j, s in ipairs(f.sources) do files[j] = base_name(s.path) end
+		local value = number_text(f.value) or (f.lo and (number_text(f.lo) .. "-" .. number_text(f.hi)))
+			or (f.num and (number_text(f.num) .. "/" .. number_text(f.den)))
+		local q = {}
+		if f.approx then q[#q + 1] = "approx" end
+		if f.cmp then q[#q + 1] = f.cmp end
+		if f.change then q[#q + 1] = f.change .. (f.base and (" vs " .. f.base) or "") end
+		out[i] = {
+			figure = i, kind = f.kind, value = value, num_value = f.value, lo = f.lo, hi = f.hi,
+			unit = f.unit, approx = f.approx or false, cmp = f.cmp, change = f.change, base = f.base,
+			qualifiers = table.concat(q, " "), measure = f.measure, year = f.year, text = f.text,
+			sentence = f.sentence, n = #f.sources, files = table.concat(files, " "), sources = f.sources,
+		}
+	end
+	return out
+end
+
+local function parse_args(args)
+	local fmt, rest = render.format_of(args)
+	local sel = {}
+	local i = 1
+	while i <= #rest do
+		if rest[i] == "--match" and rest[i + 1] then sel.match = rest[i + 1]; i = i + 2
+		elseif rest[i] == "--since" and rest[i + 1] then sel.since = rest[i + 1]; i = i + 2
+		elseif rest[i] == "--until" and rest[i + 1] then sel["until"] = rest[i + 1]; i = i + 2
+		else error("stats: unknown argument '" .. rest[i] .. "' (--json, --csv, --match, --since, --until)", 0) end
+	end
+	return fmt, sel
+end
+
+local function run(args)
+	local fmt, sel = parse_args(args)
+	local merged, st = M.collect(sel)
+	M.save(merged)
+	return fmt, records_of(merged), st
+end
+
+--- `figures` (the default): every figure.
+function M.commands.figures(...)
+	local fmt, records, st = run({ ... })
+	if fmt == "table" then
+		return render.records(fmt, { "kind", "value", "unit", "qualifiers", "year", "measure", "n", "files" }, records,
+			{ measure = 45, files = 40 }) ..
+			string.format("\n%d figures (%d reports) from %d articles, %.2f s", #records, st.figures, st.articles,
+				st.seconds)
+	end
+	return render.records(fmt, { "figure", "kind", "value", "lo", "hi", "unit", "approx", "cmp", "change", "base",
+		"measure", "year", "text", "n", "files", "sentence" }, records)
+end
+
+--- `units`: how many figures each unit has, and their total where it adds up.
+function M.commands.units(...)
+	local fmt, records = run({ ... })
+	local by = {}
+	for _, r in ipairs(records) do
+		local u = r.unit or "(none)"
+		local b = by[u] or { unit = u, figures = 0, sum = 0 }
+		b.figures = b.figures + 1
+		if r.num_value and r.kind ~= "percent" then b.sum = b.sum + r.num_value end
+		by[u] = b
+	end
+	local out = {}
+	for _, b in pairs(by) do b.sum = number_text(b.sum); out[#out + 1] = b end
+	table.sort(out, function(x, y)
+		if x.figures ~= y.figures then return x.figures > y.figures end
+		return x.unit < y.unit
+	end)
+	return render.records(fmt, { "unit", "figures", "sum" }, out)
+end
+
+--- `top`: the largest values of each unit (ranges by their high end).
+function M.commands.top(...)
+	local fmt, records = run({ ... })
+	local by = {}
+	for _, r in ipairs(records) do
+		local v = r.num_value or r.hi
+		if v and r.unit then
+			by[r.unit] = by[r.unit] or {}
+			table.insert(by[r.unit], r)
+			r.sort_value = v
+		end
+	end
+	local units = {}
+	for u in pairs(by) do units[#units + 1] = u end
+	table.sort(units)
+	local out = {}
+	for _, u in ipairs(units) do
+		table.sort(by[u], function(x, y)
+			if x.sort_value ~= y.sort_value then return x.sort_value > y.sort_value end
+			return x.figure < y.figure
+		end)
+		for i = 1, math.min(plugin.options.top, #by[u]) do out[#out + 1] = by[u][i] end
+	end
+	return render.records(fmt, { "unit", "value", "qualifiers", "year", "measure", "files" }, out,
+		{ measure = 45, files = 40 })
+end
+
+--- `series`: the same measure and unit in two or more different years.
+function M.commands.series(...)
+	local fmt, records = run({ ... })
+	local by = {}
+	for _, r in ipairs(records) do
+		if r.year and r.measure ~= "" and r.measure ~= r.unit and r.kind ~= "percent" then
+			local key = text.fold(r.measure) .. "\31" .. (r.unit or "")
+			by[key] = by[key] or { years = {}, rows = {} }
+			by[key].years[r.year] = true
+			table.insert(by[key].rows, r)
+		end
+	end
+	local out = {}
+	for _, s in pairs(by) do
+		local ny = 0
+		for _ in pairs(s.years) do ny = ny + 1 end
+		if ny >= 2 then
+			for _, r in ipairs(s.rows) do out[#out + 1] = r end
+		end
+	end
+	table.sort(out, function(x, y)
+		local kx, ky = text.fold(x.measure), text.fold(y.measure)
+		if kx ~= ky then return kx < ky end
+		if x.year ~= y.year then return x.year < y.year end
+		return x.figure < y.figure
+	end)
+	return render.records(fmt, { "measure", "year", "value", "unit", "qualifiers", "files" }, out,
+		{ measure = 45, files = 40 })
+end
+
+M.commands.main = M.commands.figures
+M.commands["--json"] = function(...) return M.commands.figures("--json", ...) end
+M.commands["--csv"] = function(...) return M.commands.figures("--csv", ...) end
+
+return M

@@ -1,0 +1,102 @@
+--- stats.measure: what a figure measures and the year it refers to, read
+--- from the sentence around it. The measure is the noun phrase before the
+--- figure's verb ("Thương mại hai chiều Việt - Nga năm 2023 đạt 3,63 tỷ USD"
+--- -> "Thương mại hai chiều Việt - Nga"); a clause that starts with a change
+--- ("tăng 2,3%") keeps the measure and year of the figure before it.
+local text = require("trang.text")
+
+local M = {}
+
+--- Words that end the subject: the verb or qualifier before a figure.
+M.VERBS = {}
+for _, w in ipairs{ "đạt", "là", "có", "lên", "xuống", "ở", "dành", "chiếm", "tăng", "giảm", "khoảng", "gần",
+	"hơn", "trên", "dưới", "thu", "ghi", "được", "chỉ", "còn", "vào", "tới", "đến", "mất", "bằng",
+	"nhận", "lỗ", "lãi", "tương", "xấp", "ước", "chừng", "trị", "mua", "bán", "vay", "nộp", "chi" } do
+	M.VERBS[w] = true
+end
+--- Words that open a clause without being its subject.
+M.OPENERS = {}
+for _, w in ipairs{ "hiện", "nay", "trong", "đó", "theo", "riêng", "còn", "ngoài", "ra", "tuy", "nhiên",
+	"đồng", "thời", "cùng", "kỳ", "tính", "chung", "và", "nhưng", "mà", "thì" } do
+	M.OPENERS[w] = true
+end
+M.CHANGE = { ["tăng"] = true, ["giảm"] = true }
+
+--- The clause of sentence s that holds byte position pos: bounds (1-based,
+--- inclusive) cut at , ; : and parentheses.
+function M.clause_bounds(s, pos)
+	local start, stop = 1, #s
+	for i = pos - 1, 1, -1 do
+		local c = s:sub(i, i)
+		if c == "," or c == ";" or c == ":" or c == "(" then start = i + 1 break end
+	end
+	for i = pos, #s do
+		local c = s:sub(i, i)
+		if c == "," or c == ";" or c == ":" or c == ")" then stop = i - 1 break end
+	end
+	return start, stop
+end
+
+--- The subject before byte position pos of the clause text c (a prefix of
+--- the clause), with the date expressions inside it left out.
+---@param c string the clause up to the figure
+---@param date_spans table[] {s, e} spans of dates inside c
+---@return string subject "" when none
+---@return boolean change the clause starts with tăng/giảm
+function M.subject_of(c, date_spans)
+	local toks = text.tokens(c)
+	local words, first = {}, true
+	local change, by_verb = false, false
+	for _, t in ipairs(toks) do
+		local inside = false
+		for _, d in ipairs(date_spans) do
+			if t.s >= d.s and t.e <= d.e then inside = true break end
+		end
+		if not inside then
+			local w = text.lower(t.text)
+			if first and t.kind == "word" and M.CHANGE[w] then change = true end
+			if t.kind == "word" and M.VERBS[w] then by_verb = #words > 0 break end
+			if #words == 0 and (M.OPENERS[w] or t.kind == "punct") then
+				-- skip an opener
+			else
+				words[#words + 1] = t
+			end
+			if t.kind == "word" then first = false end
+		end
+	end
+	-- drop a trailing "năm" left by a removed year, and trailing punctuation
+	while #words > 0 and (words[#words].kind == "punct" or text.lower(words[#words].text) == "năm") do
+		words[#words] = nil
+	end
+	if #words == 0 then return "", change, false end
+	return (c:sub(words[1].s, words[#words].e):gsub("%s+", " ")), change, by_verb
+end
+
+--- Words that end the noun phrase after a counted noun.
+M.STOPS = {}
+for _, w in ipairs{ "cho", "đang", "tại", "của", "để", "với", "và", "ở", "trong", "từ", "đã", "sẽ", "được",
+	"bị", "là", "có", "này", "đó", "khi", "theo", "trên", "dưới", "vào", "ra", "đến", "tới" } do
+	M.STOPS[w] = true
+end
+
+--- The counted noun and the words after it, up to a function word:
+--- "1.000 suất học bổng cho sinh viên" -> "suất học bổng".
+---@param after string the clause text after the figure's number
+---@param unit string the counted noun
+---@return string
+function M.noun_phrase(unit, after)
+	local words = { unit }
+	for _, t in ipairs(text.tokens(after)) do
+		if t.kind ~= "word" or M.STOPS[text.lower(t.text)] or #words >= 6 then break end
+		words[#words + 1] = t.text
+	end
+	return table.concat(words, " ")
+end
+
+--- The year a date value names ("2023", "2023-06" -> 2023), or nil.
+function M.year_of(value)
+	local y = value and value:match("^(%d%d%d%d)")
+	return y and tonumber(y) or nil
+end
+
+return M
