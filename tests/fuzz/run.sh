@@ -2,9 +2,10 @@
 # make fuzz: builds the libFuzzer targets of tests/fuzz/ with clang,
 # AddressSanitizer and UBSan (host objects in build/fuzz), seeds each corpus
 # from data/, tests/fixtures and the development corpus, and runs every
-# target for FUZZ_SECONDS (default 60). A crash stops the run; its input is
-# kept in tests/fuzz/regressions/<target>/ (commit it: `make test` replays
-# every kept input through its target).
+# target for FUZZ_SECONDS (default 60). A crash ends that target's run; its
+# input is kept in tests/fuzz/regressions/<target>/ (commit it: `make test`
+# replays every kept input through its target), the other targets still run,
+# and the script fails at the end.
 set -eu
 cd "$(dirname "$0")/../.."
 ROOT=$(pwd)
@@ -17,6 +18,7 @@ OBJ=$(ls "$B"/host/*.o | grep -v '/main\.o$')
 LIBS=$(pkg-config --libs lua5.4 sqlite3 libutf8proc libuv jansson libxxhash libedit) 
 CORPUS=$ROOT/../shared/corpus/dantri-unc
 [ -d "$CORPUS" ] || CORPUS=/work/shared/corpus/dantri-unc
+failed=""
 for t in $TARGETS; do
 	clang -O1 -g -fsanitize=fuzzer $SAN $(pkg-config --cflags lua5.4 libutf8proc) -D_GNU_SOURCE -Ihost \
 		-o "$B/fuzz_$t" "tests/fuzz/fuzz_$t.c" $OBJ $LIBS -lm -lpthread
@@ -31,6 +33,12 @@ for t in $TARGETS; do
 	echo "fuzz: $t for ${SECONDS_EACH}s"
 	"$B/fuzz_$t" -max_total_time="$SECONDS_EACH" -max_len=65536 -timeout=10 -rss_limit_mb=2048 \
 		-artifact_prefix="tests/fuzz/regressions/$t/" -print_final_stats=1 "$B/corpus-$t" "$seeds" \
-		2>"$B/fuzz_$t.log" || { tail -40 "$B/fuzz_$t.log"; echo "fuzz: $t found a problem; input kept in tests/fuzz/regressions/$t/"; exit 1; }
+		2>"$B/fuzz_$t.log" || {
+		tail -40 "$B/fuzz_$t.log"
+		echo "fuzz: $t found a problem; input kept in tests/fuzz/regressions/$t/"
+		failed="$failed $t"
+		continue
+	}
 	grep -E 'stat::number_of_executed_units|cov:' "$B/fuzz_$t.log" | tail -2
 done
+[ -z "$failed" ] || { echo "fuzz: problems found by:$failed"; exit 1; }
