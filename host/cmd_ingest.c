@@ -9,6 +9,7 @@
 
 #include "cli.h"
 #include "ingest.h"
+#include "legacy.h"
 #include "plugin.h"
 
 static volatile sig_atomic_t stop_requested;
@@ -37,6 +38,10 @@ static void usage(FILE *out)
 	        "  --no-plugins       run no plugin hooks\n"
 	        "  --jobs N           worker threads reading and parsing (default: one per core);\n"
 	        "                     results are stored in the same order whatever N is\n"
+	        "  --encoding NAME    files that are not UTF-8: convert them from NAME (windows-1258,\n"
+	        "                     tcvn3, vni, viscii), or 'auto' to convert those whose legacy\n"
+	        "                     Vietnamese encoding is recognised for sure; without it such\n"
+	        "                     files are refused with the encoding they seem to be in\n"
 	        "  --help             this help\n"
 	        "\n"
 	        "Exit status: 0 when every file loaded, 1 when some could not be (each is\n"
@@ -68,7 +73,8 @@ int cmd_ingest(struct cli *cli, int argc, char **argv)
 		{"db", required_argument, NULL, 'D'},   {"prune", no_argument, NULL, 'p'},
 		{"max-size", required_argument, NULL, 'm'}, {"no-progress", no_argument, NULL, 'P'},
 		{"jobs", required_argument, NULL, 'j'}, {"plugins", required_argument, NULL, 'L'},
-		{"no-plugins", no_argument, NULL, 'N'},  {"help", no_argument, NULL, 'h'},
+		{"no-plugins", no_argument, NULL, 'N'},  {"encoding", required_argument, NULL, 'e'},
+		{"help", no_argument, NULL, 'h'},
 		{NULL, 0, NULL, 0},
 	};
 	char *plugin_dirs[16];
@@ -98,6 +104,11 @@ int cmd_ingest(struct cli *cli, int argc, char **argv)
 			plugin_dirs[nplugin_dirs++] = optarg;
 			break;
 		case 'N': plugins = false; break;
+		case 'e':
+			if (!legacy_parse_name(optarg, &o.encoding))
+				return cli_usage_error("ingest", "unknown --encoding '%s' (auto, utf-8, windows-1258, "
+				                       "tcvn3, vni, viscii)", optarg);
+			break;
 		case 'h': usage(stdout); return EXIT_WORK_OK;
 		default: return cli_usage_error("ingest", "unknown option");
 		}

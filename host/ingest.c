@@ -585,6 +585,7 @@ static int walker_file(void *ud, const struct walk_file *f)
 	struct prep_file *pf = prep_file_new(f, key, stored_hash, ig->o->max_size);
 	if (!pf)
 		return 1;
+	pf->encoding = ig->o->encoding;
 	pf->status = unchanged ? PREP_SAME_BYTES : PREP_LOAD; /* PREP_LOAD: to be prepared */
 	if (unchanged)
 		pf->raw_hash[0] = '\0';

@@ -20,6 +20,8 @@ struct ingest_opts {
 	bool progress;          /* a progress bar when stderr is a terminal */
 	uint64_t max_size;      /* larger files are refused */
 	int jobs;               /* worker threads; 0: one per core */
+	int encoding;           /* files not in UTF-8: enum legacy_enc (0: refuse, and say
+	                         * which legacy encoding they seem to be in) */
 	struct plugin_host *plugins; /* on_article after each batch commits; NULL: none */
 	volatile sig_atomic_t *stop; /* set by a signal handler: finish the file, commit, stop */
 };

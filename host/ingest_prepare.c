@@ -16,6 +16,7 @@
 #include <xxhash.h>
 
 #include "input.h"
+#include "legacy.h"
 #include "sentence.h"
 
 void prep_hash_hex(const void *p, size_t n, char out[33])
@@ -350,6 +351,39 @@ static int prepare_jsonl(struct prep_file *pf)
 	return 0;
 }
 
+/* A file that is not UTF-8 may be Vietnamese in a legacy encoding: with
+ * --encoding auto it is converted when the guess is sure, with a named
+ * encoding it is converted from that one, else the problem names the guess.
+ * 0: pf->raw now holds UTF-8 (pf->converted says from what), or the file
+ * is left for the usual UTF-8 problem; 1: a problem was added; -1: no memory. */
+static int legacy_convert(struct prep_file *pf, const struct input_problem *prob)
+{
+	size_t words = 0, good = 0;
+	enum legacy_enc e = pf->encoding > 0 ? (enum legacy_enc)pf->encoding
+	                                     : legacy_detect(pf->raw.data, pf->raw.len, &words, &good);
+	if (e == LEGACY_NONE)
+		return 0;
+	bool sure = legacy_confident(words, good);
+	if (pf->encoding == LEGACY_NONE || (pf->encoding == LEGACY_AUTO && !sure)) {
+		if (!sure && (words < 3 || good * 4 < words * 3))
+			return 0; /* no convincing guess: the plain UTF-8 message */
+		add_problem(pf, "encoding", (long)prob->line, (long long)prob->offset,
+		            "not UTF-8 (byte %zu, line %zu) but Vietnamese in %s, it seems (%zu of %zu words read "
+		            "as Vietnamese); ingest it with --encoding %s (or --encoding auto) to convert it",
+		            prob->offset, prob->line, legacy_label(e), good, words, legacy_name(e));
+		return 1;
+	}
+	buf utf8 = BUF_INIT;
+	if (legacy_decode(e, pf->raw.data, pf->raw.len, &utf8)) {
+		buf_free(&utf8);
+		return -1;
+	}
+	buf_free(&pf->raw);
+	pf->raw = utf8;
+	pf->converted = e;
+	return 0;
+}
+
 void ingest_prepare(struct prep_file *pf)
 {
 	pf->status = PREP_PROBLEM;
@@ -365,6 +399,13 @@ void ingest_prepare(struct prep_file *pf)
 		return;
 	}
 	struct input_problem prob;
+	if (input_check_text(pf->raw.data, pf->raw.len, &prob) && strcmp(prob.kind, "utf8") == 0) {
+		int rc = legacy_convert(pf, &prob);
+		if (rc < 0)
+			goto nomem;
+		if (rc > 0)
+			return;
+	}
 	if (input_check_text(pf->raw.data, pf->raw.len, &prob)) {
 		bool fatal = pf->f.format == WALK_TXT || strcmp(prob.kind, "empty") == 0 ||
 		             strcmp(prob.kind, "utf16") == 0 || strcmp(prob.kind, "binary") == 0;
@@ -379,7 +420,15 @@ void ingest_prepare(struct prep_file *pf)
 			goto nomem;
 	} else {
 		struct prep_article *pa = new_article(pf);
-		if (!pa || article_parse_txt(&pa->a, pf->raw.data, pf->raw.len) || finish_article(pa, pf->raw.data))
+		if (!pa || article_parse_txt(&pa->a, pf->raw.data, pf->raw.len))
+			goto nomem;
+		if (pf->converted) { /* kept with the article: its raw text is the conversion */
+			if (!pa->a.extra && !(pa->a.extra = json_object()))
+				goto nomem;
+			if (json_object_set_new(pa->a.extra, "source_encoding", json_string(legacy_name(pf->converted))))
+				goto nomem;
+		}
+		if (finish_article(pa, pf->raw.data))
 			goto nomem;
 	}
 	pf->status = PREP_LOAD;

@@ -47,6 +47,8 @@ struct prep_file {
 	char *path, *key;         /* as walked; as stored (relative to the database) */
 	char stored_hash[33];     /* raw hash of the stored version, "" if none */
 	uint64_t max_size;
+	int encoding;             /* ingest_opts.encoding */
+	int converted;            /* the legacy encoding raw was converted from, or 0 */
 	/* results */
 	enum prep_status status;
 	buf raw;

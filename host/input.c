@@ -101,8 +101,8 @@ int input_check_text(const char *s, size_t len, struct input_problem *p)
 		for (size_t i = 0; i < 3 && bad + i < len; i++)
 			snprintf(bytes + strlen(bytes), sizeof bytes - strlen(bytes), "%s%02X", i ? " " : "", u[bad + i]);
 		return problem(p, "utf8", s, bad,
-		               "invalid UTF-8 at byte %zu (line %zu, bytes %s: %s); if the file is in a legacy "
-		               "encoding convert it, e.g. iconv -f WINDOWS-1258 -t UTF-8",
+		               "invalid UTF-8 at byte %zu (line %zu, bytes %s: %s); if it is in another encoding, "
+		               "convert it first (e.g. iconv -f LATIN1 -t UTF-8)",
 		               bad, line_of(s, bad), bytes, why);
 	}
 	return 0;
