@@ -221,8 +221,8 @@ time_t sched_cron_next(const struct sched_cron *c, time_t after)
 	while (y <= last_year) {
 		if (mi > 59) { mi = 0; h++; }
 		if (h > 23) { h = 0; d++; }
-		if (d > days_in_month(y, mo)) { d = 1; mo++; }
-		if (mo > 12) { mo = 1; y++; continue; }
+		if (mo > 12) { mo = 1; d = 1; y++; continue; }
+		if (d > days_in_month(y, mo)) { d = 1; mo++; continue; }
 		if (!(c->months >> mo & 1)) {
 			mo++; d = 1; h = 0; mi = 0;
 			continue;
