@@ -8,7 +8,9 @@
 
 #include "fts.h"
 
+#include <stdbool.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
 
@@ -204,6 +206,42 @@ cleanup:
 	return rc;
 }
 
+/* How long to wait for another writer: $TRANG_WAIT seconds, else 10. */
+static int busy_timeout_ms(void)
+{
+	const char *w = getenv("TRANG_WAIT");
+	char *end;
+	double s = w && *w ? strtod(w, &end) : 10;
+	if (w && *w && (*end || s < 0 || s > 86400))
+		s = 10;
+	return (int)(s * 1000);
+}
+
+/* A database in a file or folder we cannot write can still be read: SQLite
+ * cannot set up its WAL index there, so it is opened as immutable (nobody
+ * may write it meanwhile; we could not know). abs is the absolute path. */
+static int open_immutable(struct store *st, const char *abs)
+{
+	char uri[PATH_MAX * 3 + 32] = "file:";
+	size_t n = strlen(uri);
+	for (const unsigned char *p = (const unsigned char *)abs; *p && n + 4 < sizeof uri - 16; p++) {
+		if ((*p >= 'a' && *p <= 'z') || (*p >= 'A' && *p <= 'Z') || (*p >= '0' && *p <= '9') ||
+		    strchr("/-._~", *p))
+			uri[n++] = (char)*p;
+		else
+			n += (size_t)snprintf(uri + n, 4, "%%%02X", *p);
+	}
+	snprintf(uri + n, sizeof uri - n, "?immutable=1");
+	sqlite3_close(st->db);
+	st->db = NULL;
+	if (sqlite3_open_v2(uri, &st->db, SQLITE_OPEN_READONLY | SQLITE_OPEN_URI | SQLITE_OPEN_NOMUTEX, NULL) !=
+	            SQLITE_OK ||
+	    fts_register(st->db) != SQLITE_OK)
+		return -1;
+	sqlite3_extended_result_codes(st->db, 1);
+	return 0;
+}
+
 int store_open(struct store *st, const char *path, enum store_mode mode)
 {
 	st->db = NULL;
@@ -217,6 +255,7 @@ int store_open(struct store *st, const char *path, enum store_mode mode)
 	char *slash = strrchr(abs, '/');
 	*slash = '\0';
 	snprintf(st->dir, sizeof st->dir, "%s", abs[0] ? abs : "/");
+	*slash = '/';
 
 	int flags = mode == STORE_WRITE ? SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE : SQLITE_OPEN_READONLY;
 	if (mode == STORE_READ && access(path, F_OK) != 0) {
@@ -229,8 +268,8 @@ int store_open(struct store *st, const char *path, enum store_mode mode)
 	/* Every connection needs the tokenizer, readers included. */
 	if (fts_register(st->db) != SQLITE_OK)
 		goto fail;
-	/* Wait for another writer up to 10 s, then fail with a clear message. */
-	sqlite3_busy_timeout(st->db, 10000);
+	/* Wait for another writer ($TRANG_WAIT s, default 10), then fail with a clear message. */
+	sqlite3_busy_timeout(st->db, busy_timeout_ms());
 	if (mode == STORE_WRITE) {
 		if (store_exec(st, "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL; PRAGMA foreign_keys=ON; PRAGMA cache_size=-65536;"))
 			goto fail_keep;
@@ -244,7 +283,14 @@ int store_open(struct store *st, const char *path, enum store_mode mode)
 		         STORE_SCHEMA_VERSION);
 		if (store_exec(st, sql) || store_exec(st, "COMMIT"))
 			goto fail_keep;
-	} else {
+	} else if (check_schema(st)) {
+		int code = sqlite3_extended_errcode(st->db) & 0xFF;
+		bool unwritable = access(path, W_OK) != 0 || access(st->dir, W_OK) != 0;
+		if (!((code == SQLITE_READONLY || code == SQLITE_CANTOPEN) && unwritable))
+			goto fail_keep;
+		if (open_immutable(st, abs))
+			goto fail;
+		st->err[0] = '\0';
 		if (check_schema(st))
 			goto fail_keep;
 	}
