@@ -114,7 +114,10 @@ static int read_file(struct prep_file *pf)
 {
 	int fd = open(pf->path, O_RDONLY | O_CLOEXEC);
 	if (fd < 0)
-		return add_problem(pf, "unreadable", 0, -1, "cannot open: %s", strerror(errno)), -1;
+		return add_problem(pf, "unreadable", 0, -1,
+		                   errno == ENOENT ? "vanished before it could be read (%s); nothing stored for it changed"
+		                                   : "cannot open: %s",
+		                   strerror(errno)), -1;
 	struct stat st;
 	int rc = -1;
 	if (fstat(fd, &st) != 0) {

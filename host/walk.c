@@ -117,6 +117,9 @@ static int walk_any(struct walker *w, const char *path, int named)
 		struct stat lst;
 		if (lstat(path, &lst) == 0 && S_ISLNK(lst.st_mode))
 			snprintf(msg, sizeof msg, "unreadable: symbolic link to a missing file (%s)", strerror(errno));
+		else if (errno == ENOENT && !named) /* listed, then deleted before we got to it */
+			snprintf(msg, sizeof msg, "vanished before it could be read (%s); nothing stored for it changed",
+			         strerror(errno));
 		else
 			snprintf(msg, sizeof msg, "unreadable: %s", strerror(errno));
 		w->on_error(w->ud, path, msg);
