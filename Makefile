@@ -32,7 +32,7 @@ UNIT_BIN  := $(UNIT_SRC:tests/unit/%.c=$(BUILD)/tests/%)
 FUZZ_SRC  := $(sort $(wildcard tests/fuzz/fuzz_*.c))
 REPLAY_BIN := $(FUZZ_SRC:tests/fuzz/fuzz_%.c=$(BUILD)/replay/replay_%)
 
-.PHONY: all deps deps-test run test unit e2e asan check-valgrind fuzz bench clean
+.PHONY: all deps deps-test run test unit e2e asan check-valgrind fuzz stress bench clean
 .DELETE_ON_ERROR:
 
 all: $(BIN)
@@ -93,6 +93,10 @@ check-valgrind: $(BIN) $(UNIT_BIN) | $(BUILD)/.deps-test
 fuzz: | $(BUILD)/.deps-test
 	@sh .ci/deps.sh clang libclang-rt-14-dev
 	@sh tests/fuzz/run.sh
+
+# Hostile inputs too big for make test: a 100 MB line, a million tiny files.
+stress: $(BIN) | $(BUILD)/.deps-bench
+	@TRANG=$(abspath $(BIN)) sh tests/stress/run.sh
 
 # The whole suite again with AddressSanitizer and UBSan in build/asan; any
 # report fails the run (the sanitizers abort, and the tests check statuses).
