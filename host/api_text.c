@@ -9,6 +9,7 @@
 #include <string.h>
 
 #include "counter.h"
+#include "minhash.h"
 #include "lua_state.h"
 #include "sentence.h"
 #include "text.h"
@@ -522,6 +523,67 @@ static int text_counter(lua_State *L)
 	return 1;
 }
 
+/* ---- near-duplicates: shingle sets, MinHash, Jaccard (host/minhash.c) ----- */
+
+/* A set or signature argument: a string of uint32 values in host order, as
+ * text.shingles and text.minhash make them. Returns an aligned pointer (a
+ * copy in a userdata pushed on the stack when the string is not aligned). */
+static const uint32_t *check_u32s(lua_State *L, int arg, size_t *n)
+{
+	size_t len;
+	const char *s = luaL_checklstring(L, arg, &len);
+	if (len % sizeof(uint32_t))
+		luaL_argerror(L, arg, "not a shingle set (its length is not a multiple of 4)");
+	*n = len / sizeof(uint32_t);
+	if ((uintptr_t)s % _Alignof(uint32_t) == 0)
+		return (const uint32_t *)(const void *)s;
+	void *copy = lua_newuserdatauv(L, len + 1, 0);
+	memcpy(copy, s, len);
+	return copy;
+}
+
+/* text.shingles(s [, n]) -> set, count: the distinct n-syllable shingles of s
+ * (default 3) as a string of 32-bit hashes, sorted, and how many there are. */
+static int text_shingles_fn(lua_State *L)
+{
+	size_t len;
+	const char *s = check_utf8(L, 1, &len);
+	lua_Integer k = luaL_optinteger(L, 2, 3);
+	luaL_argcheck(L, k >= 1 && k <= MINHASH_MAX_K, 2, "must be 1..16");
+	buf *b = push_buf_box(L); /* stack: [s, n, box] */
+	int rc = minhash_shingles(b, s, len, (int)k);
+	size_t count = b->len / sizeof(uint32_t);
+	push_buf(L, b, rc); /* stack: [s, n, box, set] */
+	lua_pushinteger(L, (lua_Integer)count);
+	return 2;
+}
+
+/* text.minhash(set [, bins]) -> signature: bins (default 128, a power of two
+ * up to 4096) 32-bit values as a string; equal bins estimate the Jaccard
+ * similarity of two sets. */
+static int text_minhash_fn(lua_State *L)
+{
+	size_t n;
+	const uint32_t *set = check_u32s(L, 1, &n);
+	lua_Integer bins = luaL_optinteger(L, 2, 128);
+	luaL_argcheck(L, bins >= 2 && bins <= MINHASH_MAX_BINS && (bins & (bins - 1)) == 0, 2,
+	              "must be a power of two from 2 to 4096");
+	uint32_t *sig = lua_newuserdatauv(L, (size_t)bins * sizeof *sig, 0); /* stack: [set, bins, (copy), sig] */
+	minhash_signature(set, n, sig, (size_t)bins);
+	lua_pushlstring(L, (const char *)sig, (size_t)bins * sizeof *sig);
+	return 1;
+}
+
+/* text.jaccard(set_a, set_b) -> |A ∩ B| / |A ∪ B| of two text.shingles sets. */
+static int text_jaccard_fn(lua_State *L)
+{
+	size_t na, nb;
+	const uint32_t *a = check_u32s(L, 1, &na);
+	const uint32_t *b = check_u32s(L, 2, &nb);
+	lua_pushnumber(L, minhash_jaccard(a, na, b, nb));
+	return 1;
+}
+
 int luaopen_trang_text(lua_State *L)
 {
 	static const luaL_Reg funcs[] = {
@@ -544,6 +606,9 @@ int luaopen_trang_text(lua_State *L)
 		{"compare", text_compare_fn},
 		{"valid", text_valid},
 		{"counter", text_counter},
+		{"shingles", text_shingles_fn},
+		{"minhash", text_minhash_fn},
+		{"jaccard", text_jaccard_fn},
 		{NULL, NULL},
 	};
 	luaL_newlib(L, funcs);

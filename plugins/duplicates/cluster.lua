@@ -1,9 +1,11 @@
 --- duplicates.cluster: near-duplicate clusters of the stored articles.
---- MinHash signatures (duplicates.minhash) are bucketed by LSH bands; every
---- candidate pair is checked with the exact Jaccard similarity of its shingle
---- sets, and pairs at or over the threshold are joined with union-find.
+--- Each article's set of 3-syllable shingles and its MinHash signature are
+--- computed in C (trang.text.shingles, trang.text.minhash); signatures are
+--- bucketed by LSH bands; every candidate pair is checked with the exact
+--- Jaccard similarity of its shingle sets (trang.text.jaccard), and pairs at
+--- or over the threshold are joined with union-find.
 local corpus = require("trang.corpus")
-local minhash = require("duplicates.minhash")
+local text = require("trang.text")
 
 local M = {}
 
@@ -12,30 +14,36 @@ local M = {}
 M.DEFAULTS = { shingle = 3, threshold = 0.2, bins = 128, bands = 64 }
 
 ---@class duplicates.opts
----@field shingle integer
----@field threshold number
----@field bins integer
----@field bands integer
+---@field shingle integer syllables per shingle
+---@field threshold number Jaccard similarity for a near-duplicate pair
+---@field bins integer MinHash signature length (a power of two)
+---@field bands integer LSH bands (bins / bands rows each)
+---@field select? table corpus.articles options
 
---- Shingle set of an article.
-local function article_shingles(a, k)
-	return minhash.shingles(minhash.syllables(a.text), k)
+--- The estimated Jaccard similarity of two signatures: the share of equal bins.
+---@param a string signature (text.minhash)
+---@param b string
+---@return number
+function M.estimate(a, b)
+	local same, n = 0, #a // 4
+	for i = 1, #a, 4 do
+		if a:sub(i, i + 3) == b:sub(i, i + 3) then same = same + 1 end
+	end
+	return same / n
 end
 
 --- Candidate pairs from LSH: articles sharing all rows of some band.
----@param sigs table<integer, integer[]> article id -> signature
+---@param sigs table<integer, string> article id -> signature
 ---@param bins integer
 ---@param bands integer
 ---@return table<string, integer[]> "a:b" -> {a, b}
 function M.candidates(sigs, bins, bands)
-	local rows = bins // bands
+	local width = (bins // bands) * 4
 	local cand = {}
 	for band = 0, bands - 1 do
-		local buckets = {}
+		local buckets, from = {}, band * width + 1
 		for id, sig in pairs(sigs) do
-			local parts = {}
-			for r = 1, rows do parts[r] = sig[band * rows + r] end
-			local key = table.concat(parts, ",")
+			local key = sig:sub(from, from + width - 1)
 			local b = buckets[key]
 			if b then b[#b + 1] = id else buckets[key] = { id } end
 		end
@@ -62,57 +70,30 @@ local function find(parent, x)
 	return x
 end
 
---- Computes clusters over the articles opts.select picks (all by default).
+--- Shingle sets and signatures of the articles opts.select picks.
 ---@param opts duplicates.opts
----@return table result {clusters = {{id=, members={...}, representative=}}, pairs = {{a=, b=, similarity=, estimate=}}, articles = n, seconds = {...}}
-function M.compute(opts)
-	opts = opts or M.DEFAULTS
-	local t0 = os.clock()
-	local sigs, meta, n = {}, {}, 0
-	local t_tokens, t_hash, clock = 0, 0, os.clock
+---@return table<integer, string> sets article id -> shingle set (articles with text only)
+---@return table<integer, string> sigs article id -> signature
+---@return table<integer, table> meta article id -> {id=, path=, date=, title=, shingles=}
+---@return integer n articles read
+function M.signatures(opts)
+	local sets, sigs, meta, n = {}, {}, {}, 0
 	for a in corpus.articles(opts.select or {}) do
-		local c0 = clock()
-		local syl = minhash.syllables(a.text)
-		local c1 = clock()
-		local set, size = minhash.shingles(syl, opts.shingle)
-		local sig = size > 0 and minhash.signature(set, opts.bins) or nil
-		t_tokens, t_hash = t_tokens + (c1 - c0), t_hash + (clock() - c1)
-		if sig then sigs[a.id] = sig end
+		local set, size = text.shingles(a.text, opts.shingle)
+		if size > 0 then
+			sets[a.id] = set
+			sigs[a.id] = text.minhash(set, opts.bins)
+		end
 		meta[a.id] = { id = a.id, path = a.path, date = a.date, title = a.title, shingles = size }
 		n = n + 1
 	end
-	local t1 = os.clock()
-	local cand = M.candidates(sigs, opts.bins, opts.bands)
-	-- verify: exact Jaccard, reloading only the articles that are candidates
-	local sets = {}
-	local function set_of(id)
-		local s = sets[id]
-		if not s then
-			local set, size = article_shingles(corpus.get(id), opts.shingle)
-			s = { set = set, size = size }
-			sets[id] = s
-		end
-		return s
-	end
-	local pairs_out, parent = {}, {}
-	for id in pairs(meta) do parent[id] = id end
-	local keys = {}
-	for k in pairs(cand) do keys[#keys + 1] = k end
-	table.sort(keys)
-	for _, k in ipairs(keys) do
-		local a, b = cand[k][1], cand[k][2]
-		local est = minhash.similarity(sigs[a], sigs[b])
-		if est >= opts.threshold * 0.5 then
-			local sa, sb = set_of(a), set_of(b)
-			local sim = minhash.jaccard(sa.set, sa.size, sb.set, sb.size)
-			if sim >= opts.threshold then
-				pairs_out[#pairs_out + 1] = { a = a, b = b, similarity = sim, estimate = est }
-				parent[find(parent, a)] = find(parent, b)
-			end
-		end
-	end
-	local t2 = os.clock()
-	-- clusters of two or more, the representative is the member most similar to the rest
+	return sets, sigs, meta, n
+end
+
+--- Clusters of two or more from union-find roots; the representative is the
+--- member most similar to the rest (the largest sum of pair similarities),
+--- the lowest id on a tie.
+local function clusters_of(meta, parent, pairs_out)
 	local groups = {}
 	for id in pairs(meta) do
 		local r = find(parent, id)
@@ -134,58 +115,79 @@ function M.compute(opts)
 			end
 			local members = {}
 			for i, id in ipairs(ids) do members[i] = meta[id] end
-			clusters[#clusters + 1] = { members = members, representative = rep }
+			clusters[#clusters + 1] = { members = members, representative = rep, pairs = {} }
 		end
 	end
 	table.sort(clusters, function(x, y) return x.members[1].id < y.members[1].id end)
-	for i, c in ipairs(clusters) do c.id = i end
 	local of = {}
-	for _, c in ipairs(clusters) do
+	for i, c in ipairs(clusters) do
+		c.id = i
 		for _, m in ipairs(c.members) do of[m.id] = c end
 	end
+	for _, p in ipairs(pairs_out) do
+		local c = of[p.a]
+		c.pairs[#c.pairs + 1] = p
+	end
+	return clusters, of
+end
+
+--- Computes clusters over the articles opts.select picks (all by default).
+---@param opts? duplicates.opts
+---@return table result {clusters = {{id=, members=, representative=, pairs=}}, of = {[id] = cluster},
+---  pairs = {{a=, b=, similarity=, estimate=}}, meta = {[id] = {id=, path=, date=, title=}},
+---  articles=, candidates=, seconds=}
+function M.compute(opts)
+	opts = opts or M.DEFAULTS
+	local t0 = os.clock()
+	local sets, sigs, meta, n = M.signatures(opts)
+	local t1 = os.clock()
+	local cand = M.candidates(sigs, opts.bins, opts.bands)
+	local list = {}
+	for _, c in pairs(cand) do list[#list + 1] = c end
+	table.sort(list, function(x, y) return x[1] < y[1] or (x[1] == y[1] and x[2] < y[2]) end)
+	local pairs_out, parent = {}, {}
+	for id in pairs(meta) do parent[id] = id end
+	for _, c in ipairs(list) do
+		local a, b = c[1], c[2]
+		local sim = text.jaccard(sets[a], sets[b])
+		if sim >= opts.threshold then
+			pairs_out[#pairs_out + 1] = { a = a, b = b, similarity = sim, estimate = M.estimate(sigs[a], sigs[b]) }
+			parent[find(parent, a)] = find(parent, b)
+		end
+	end
+	local t2 = os.clock()
+	local clusters, of = clusters_of(meta, parent, pairs_out)
 	return {
-		clusters = clusters, of = of, pairs = pairs_out, articles = n, candidates = #keys,
-		seconds = { signatures = t1 - t0, tokens = t_tokens, hashing = t_hash, verify = t2 - t1 },
+		clusters = clusters, of = of, pairs = pairs_out, meta = meta, articles = n, candidates = #list,
+		seconds = { signatures = t1 - t0, verify = t2 - t1 },
 	}
 end
 
---- Every pair at or over the threshold by brute force (exact Jaccard over
---- an inverted index of shingles), to measure what LSH misses.
+--- Every pair at or over the threshold by brute force: the exact Jaccard
+--- similarity of every pair of articles, to measure what LSH misses.
 ---@param opts duplicates.opts
 ---@return table<string, number> "a:b" -> similarity
 ---@return integer articles
+---@return integer compared pairs
 function M.exact_pairs(opts)
-	opts = opts or M.DEFAULTS
-	local postings, sizes, n = {}, {}, 0
+	local ids, sets = {}, {}
 	for a in corpus.articles(opts.select or {}) do
-		local set, size = article_shingles(a, opts.shingle)
-		sizes[a.id] = size
-		for h in pairs(set) do
-			local p = postings[h]
-			if p then p[#p + 1] = a.id else postings[h] = { a.id } end
+		ids[#ids + 1] = a.id
+		sets[a.id] = text.shingles(a.text, opts.shingle)
+	end
+	table.sort(ids)
+	local out, compared = {}, 0
+	for i = 1, #ids - 1 do
+		local x = ids[i]
+		local sx = sets[x]
+		for j = i + 1, #ids do
+			local y = ids[j]
+			local sim = text.jaccard(sx, sets[y])
+			if sim >= opts.threshold then out[x .. ":" .. y] = sim end
 		end
-		n = n + 1
+		compared = compared + #ids - i
 	end
-	local shared = {}
-	for _, ids in pairs(postings) do
-		if #ids > 1 then
-			for i = 1, #ids - 1 do
-				for j = i + 1, #ids do
-					local x, y = ids[i], ids[j]
-					if x > y then x, y = y, x end
-					local key = x .. ":" .. y
-					shared[key] = (shared[key] or 0) + 1
-				end
-			end
-		end
-	end
-	local out = {}
-	for key, inter in pairs(shared) do
-		local x, y = key:match("^(%d+):(%d+)$")
-		local sim = inter / (sizes[tonumber(x)] + sizes[tonumber(y)] - inter)
-		if sim >= opts.threshold then out[key] = sim end
-	end
-	return out, n
+	return out, #ids, compared
 end
 
 return M

@@ -16,10 +16,15 @@ local M = { commands = {} }
 
 local P = store.prefix()
 local SCHEMA = {
-	"CREATE TABLE IF NOT EXISTS " .. P .. "clusters (cluster INTEGER PRIMARY KEY, representative INTEGER NOT NULL, size INTEGER NOT NULL)",
-	"CREATE TABLE IF NOT EXISTS " .. P .. "members (cluster INTEGER NOT NULL, article INTEGER NOT NULL, path TEXT, date TEXT, representative INTEGER NOT NULL, PRIMARY KEY (cluster, article))",
-	"CREATE TABLE IF NOT EXISTS " .. P .. "pairs (a INTEGER NOT NULL, b INTEGER NOT NULL, similarity REAL NOT NULL, estimate REAL NOT NULL, PRIMARY KEY (a, b))",
-	"CREATE TABLE IF NOT EXISTS " .. P .. "paragraphs (grp INTEGER NOT NULL, article INTEGER NOT NULL, path TEXT, paragraph INTEGER NOT NULL, s INTEGER NOT NULL, e INTEGER NOT NULL, text TEXT NOT NULL)",
+	"CREATE TABLE IF NOT EXISTS " .. P .. "clusters (cluster INTEGER PRIMARY KEY, representative INTEGER NOT NULL, " ..
+		"size INTEGER NOT NULL)",
+	"CREATE TABLE IF NOT EXISTS " .. P .. "members (cluster INTEGER NOT NULL, article INTEGER NOT NULL, path TEXT, " ..
+		"date TEXT, representative INTEGER NOT NULL, PRIMARY KEY (cluster, article))",
+	"CREATE TABLE IF NOT EXISTS " .. P .. "pairs (a INTEGER NOT NULL, b INTEGER NOT NULL, similarity REAL NOT NULL, " ..
+		"estimate REAL NOT NULL, PRIMARY KEY (a, b))",
+	"CREATE TABLE IF NOT EXISTS " .. P .. "paragraphs (grp INTEGER NOT NULL, article INTEGER NOT NULL, path TEXT, " ..
+		"paragraph INTEGER NOT NULL, s INTEGER NOT NULL, e INTEGER NOT NULL, " ..
+		"text TEXT NOT NULL)",
 }
 
 --- The options of this run, from the manifest (and --set).
@@ -56,37 +61,66 @@ local function base_name(path)
 	return (path or ""):match("([^/]+)$") or path
 end
 
---- `clusters`: one line per member, the representative marked.
+--- The similarity of each pair, by "a:b" with a < b.
+local function pair_index(result)
+	local by = {}
+	for _, p in ipairs(result.pairs) do by[p.a .. ":" .. p.b] = p.similarity end
+	return by
+end
+
+--- `clusters`: one line per member, the representative marked, with the
+--- member's similarity to the representative (empty when the two are linked
+--- only through other members) and its best similarity to any member.
 function M.commands.clusters(...)
 	local fmt = render.format_of({ ... })
 	local result = M.refresh()
+	local sim = pair_index(result)
 	local records = {}
 	for _, c in ipairs(result.clusters) do
+		local best = {}
+		for _, p in ipairs(c.pairs) do
+			best[p.a] = math.max(best[p.a] or 0, p.similarity)
+			best[p.b] = math.max(best[p.b] or 0, p.similarity)
+		end
 		for _, m in ipairs(c.members) do
+			local r = c.representative
+			local to_rep = m.id ~= r and sim[math.min(m.id, r) .. ":" .. math.max(m.id, r)] or nil
 			records[#records + 1] = {
-				cluster = c.id, article = m.id, path = m.path, file = base_name(m.path), date = m.date,
-				representative = m.id == c.representative, title = m.title,
+				cluster = c.id, size = #c.members, article = m.id, path = m.path, file = base_name(m.path),
+				date = m.date, representative = m.id == r, title = m.title,
+				similarity = to_rep and tonumber(string.format("%.3f", to_rep)),
+				best = tonumber(string.format("%.3f", best[m.id] or 0)),
 			}
 		end
 	end
 	if fmt == "table" then
 		for _, r in ipairs(records) do r.representative = r.representative and "*" or "" end
-		return render.records(fmt, { "cluster", "representative", "article", "file", "date", "title" }, records,
-			{ title = 50 }) .. string.format("\n%d clusters over %d articles", #result.clusters, result.articles)
+		return render.records(fmt, { "cluster", "representative", "article", "file", "date", "similarity", "best",
+			"title" }, records, { title = 50 }) ..
+			string.format("\n%d clusters over %d articles (%d near-duplicate pairs; similarity: Jaccard of " ..
+				"3-syllable shingles to the representative, best: to any member)", #result.clusters, result.articles,
+				#result.pairs)
 	end
-	return render.records(fmt, { "cluster", "article", "path", "date", "representative", "title" }, records)
+	return render.records(fmt, { "cluster", "size", "article", "path", "date", "representative", "similarity", "best",
+		"title" }, records)
 end
 
---- `pairs`: every pair at or over the threshold, with its exact Jaccard similarity.
+--- `pairs`: every pair at or over the threshold, with its exact Jaccard
+--- similarity, its MinHash estimate and its cluster.
 function M.commands.pairs(...)
 	local fmt = render.format_of({ ... })
 	local result = M.refresh()
 	local records = {}
 	for _, p in ipairs(result.pairs) do
+		local ma, mb = result.meta[p.a], result.meta[p.b]
 		records[#records + 1] = { a = p.a, b = p.b, similarity = string.format("%.3f", p.similarity),
-			estimate = string.format("%.3f", p.estimate) }
+			estimate = string.format("%.3f", p.estimate), cluster = result.of[p.a].id,
+			file_a = base_name(ma.path), file_b = base_name(mb.path), date_a = ma.date, date_b = mb.date }
 	end
-	return render.records(fmt, { "a", "b", "similarity", "estimate" }, records)
+	if fmt == "table" then
+		return render.records(fmt, { "cluster", "a", "b", "similarity", "estimate", "file_a", "file_b" }, records)
+	end
+	return render.records(fmt, { "a", "b", "similarity", "estimate", "cluster", "date_a", "date_b" }, records)
 end
 
 --- `paragraphs`: paragraphs found word for word in more than one article.
@@ -115,28 +149,30 @@ end
 --- `timing`: how long signatures and verification take on this corpus.
 function M.commands.timing()
 	local r = M.refresh()
-	return string.format("%d articles, %d candidate pairs, %d pairs, %d clusters; signatures %.2f s " ..
-		"(syllables %.2f s, shingle hashing and MinHash %.2f s), verify %.2f s (CPU time)",
-		r.articles, r.candidates, #r.pairs, #r.clusters, r.seconds.signatures, r.seconds.tokens, r.seconds.hashing,
-		r.seconds.verify)
+	return string.format("%d articles, %d candidate pairs, %d pairs, %d clusters; shingles and signatures %.2f s, " ..
+		"LSH and verification %.2f s (CPU time)", r.articles, r.candidates, #r.pairs, #r.clusters,
+		r.seconds.signatures, r.seconds.verify)
 end
 
---- `recall`: LSH pairs against brute-force exact Jaccard over all pairs
---- (slow: minutes on a large corpus). Precision is exact by construction,
---- since every LSH candidate is verified; recall is what LSH can lose.
-function M.commands.recall()
-	local r = cluster.compute(M.options())
-	local exact, n = cluster.exact_pairs(M.options())
-	local found, truth, hit = {}, 0, 0
-	for _, p in ipairs(r.pairs) do found[p.a .. ":" .. p.b] = true end
-	for key in pairs(exact) do
-		truth = truth + 1
-		if found[key] then hit = hit + 1 end
+--- `recall [N]`: the LSH pairs of the first N articles (all by default)
+--- against brute force, the exact Jaccard similarity of every pair of them.
+--- Prints "precision P recall R" with the counts: precision is the share of
+--- LSH pairs that brute force finds too, recall the share of brute-force
+--- pairs that LSH finds.
+function M.commands.recall(n)
+	local opts = M.options()
+	opts.select = { limit = tonumber(n) }
+	local r = cluster.compute(opts)
+	local exact, articles, compared = cluster.exact_pairs(opts)
+	local truth, hit = 0, 0
+	for _, p in ipairs(r.pairs) do
+		if exact[p.a .. ":" .. p.b] then hit = hit + 1 end
 	end
+	for _ in pairs(exact) do truth = truth + 1 end
 	local precision = #r.pairs > 0 and hit / #r.pairs or 1
 	local recall = truth > 0 and hit / truth or 1
-	return string.format("%d articles: %d pairs by LSH, %d by brute force at threshold %.2f; precision %.3f, recall %.3f",
-		n, #r.pairs, truth, plugin.options.threshold, precision, recall)
+	return string.format("%d articles, %d pairs compared: %d pairs by LSH, %d by brute force at threshold %.2f; " ..
+		"precision %.3f recall %.3f", articles, compared, #r.pairs, truth, opts.threshold, precision, recall)
 end
 
 M.commands.main = M.commands.clusters

@@ -7,7 +7,9 @@ return {
 	capabilities = { "corpus.read", "store.write" },
 	options = {
 		shingle = { type = "integer", default = 3, description = "syllables per shingle" },
-		threshold = { type = "number", default = 0.2, description = "Jaccard similarity for two articles to be near-duplicates" },
+		threshold = {
+			type = "number", default = 0.2, description = "Jaccard similarity for two articles to be near-duplicates",
+		},
 		bins = { type = "integer", default = 128, description = "MinHash signature length (a power of two)" },
 		bands = { type = "integer", default = 64, description = "LSH bands (bins / bands rows each)" },
 		min_paragraph = { type = "integer", default = 12, description = "syllables a paragraph needs to count as repeated" },

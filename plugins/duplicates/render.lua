@@ -31,10 +31,16 @@ end
 
 --- Cuts s to at most w terminal columns, with an ellipsis.
 local function clip(s, w)
-	if text.width(s) <= w then return s end
-	local n = text.len(s)
-	while n > 0 and text.width(text.sub(s, 1, n)) > w - 1 do n = n - 1 end
-	return text.sub(s, 1, n) .. "…"
+	if #s <= w or text.width(s) <= w then return s end
+	-- a grapheme is one column in Vietnamese text: start from w - 1 of them
+	-- and drop more only for wide characters
+	local n = w - 1
+	local cut = text.sub(s, 1, n)
+	while n > 0 and text.width(cut) > w - 1 do
+		n = n - 1
+		cut = text.sub(s, 1, n)
+	end
+	return cut .. "…"
 end
 
 --- A terminal table: a header line, then one line per record; columns padded
@@ -45,29 +51,30 @@ end
 ---@return string
 function M.table(fields, records, max_width)
 	max_width = max_width or {}
-	local widths, rows = {}, {}
-	for i, f in ipairs(fields) do widths[i] = text.width(f:upper()) end
+	local widths, rows, cols = {}, {}, {}
+	for i, f in ipairs(fields) do widths[i] = #f end
 	for r, rec in ipairs(records) do
-		local row = {}
+		local row, col = {}, {}
 		for i, f in ipairs(fields) do
 			local s = cell(rec[f]):gsub("[\r\n\t]", " ")
 			if max_width[f] then s = clip(s, max_width[f]) end
-			row[i] = s
-			widths[i] = math.max(widths[i], text.width(s))
+			local w = s:find("[\128-\255]") and text.width(s) or #s
+			row[i], col[i] = s, w
+			if w > widths[i] then widths[i] = w end
 		end
-		rows[r] = row
+		rows[r], cols[r] = row, col
 	end
-	local function line(cells)
+	local function line(cells, col)
 		local out = {}
 		for i, s in ipairs(cells) do
-			out[i] = i < #cells and (s .. string.rep(" ", widths[i] - text.width(s))) or s
+			out[i] = i < #cells and (s .. string.rep(" ", widths[i] - col[i])) or s
 		end
 		return (table.concat(out, "  "):gsub("%s+$", ""))
 	end
-	local head = {}
-	for i, f in ipairs(fields) do head[i] = f:upper() end
-	local out = { line(head) }
-	for _, row in ipairs(rows) do out[#out + 1] = line(row) end
+	local head, hw = {}, {}
+	for i, f in ipairs(fields) do head[i], hw[i] = f:upper(), #f end
+	local out = { line(head, hw) }
+	for r, row in ipairs(rows) do out[#out + 1] = line(row, cols[r]) end
 	return table.concat(out, "\n")
 end
 

@@ -69,7 +69,7 @@ function M.figures_in(a, dct)
 						text = f.text, measure = subject, year = year,
 						sentence = p.text:sub(ss, se), sentence_s = ss,
 						source = {
-							article = a.id, path = a.path, paragraph = p.idx,
+							article = a.id, path = a.path, paragraph = p.idx, text = f.text,
 							s = exact and (p.s + f.s - 1) or nil, e = exact and (p.s + f.e - 1) or nil,
 						},
 					}

@@ -12,6 +12,7 @@ local text = require("trang.text")
 local cluster = require("duplicates.cluster")
 local render = require("duplicates.render")
 local figures = require("stats.figures")
+local measure = require("stats.measure")
 
 local _, plugin = ...
 
@@ -19,8 +20,12 @@ local M = { commands = {} }
 
 local P = store.prefix()
 local SCHEMA = {
-	"CREATE TABLE IF NOT EXISTS " .. P .. "figures (figure INTEGER PRIMARY KEY, kind TEXT NOT NULL, value REAL, lo REAL, hi REAL, unit TEXT, approx INTEGER, cmp TEXT, change TEXT, base TEXT, measure TEXT, year INTEGER, text TEXT, sentence TEXT, sources INTEGER NOT NULL)",
-	"CREATE TABLE IF NOT EXISTS " .. P .. "sources (figure INTEGER NOT NULL, article INTEGER NOT NULL, path TEXT, paragraph INTEGER, s INTEGER, e INTEGER)",
+	"CREATE TABLE IF NOT EXISTS " .. P .. "figures (figure INTEGER PRIMARY KEY, kind TEXT NOT NULL, " ..
+		"value REAL, lo REAL, hi REAL, unit TEXT, approx INTEGER, cmp TEXT, change TEXT, base TEXT, " ..
+		"measure TEXT, year INTEGER, text TEXT, sentence TEXT, sources INTEGER NOT NULL)",
+	-- each source keeps its own text: near-duplicates write one figure differently ("2786", "2.786")
+	"CREATE TABLE IF NOT EXISTS " .. P .. "sources (figure INTEGER NOT NULL, article INTEGER NOT NULL, path TEXT, " ..
+		"paragraph INTEGER, s INTEGER, e INTEGER, text TEXT NOT NULL)",
 }
 
 local function dct_of(date)
@@ -70,16 +75,17 @@ end
 
 function M.save(merged)
 	store.tx(function()
+		-- recreated, not emptied: a table of an older version may lack a column
+		store.exec("DROP TABLE IF EXISTS " .. P .. "figures")
+		store.exec("DROP TABLE IF EXISTS " .. P .. "sources")
 		for _, sql in ipairs(SCHEMA) do store.exec(sql) end
-		store.exec("DELETE FROM " .. P .. "figures")
-		store.exec("DELETE FROM " .. P .. "sources")
 		for i, f in ipairs(merged) do
 			store.exec("INSERT INTO " .. P .. "figures VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)", i, f.kind,
 				f.value, f.lo, f.hi, f.unit, f.approx and 1 or 0, f.cmp, f.change, f.base, f.measure, f.year,
 				f.text, f.sentence, #f.sources)
 			for _, s in ipairs(f.sources) do
-				store.exec("INSERT INTO " .. P .. "sources VALUES (?, ?, ?, ?, ?, ?)", i, s.article, s.path,
-					s.paragraph, s.s, s.e)
+				store.exec("INSERT INTO " .. P .. "sources VALUES (?, ?, ?, ?, ?, ?, ?)", i, s.article, s.path,
+					s.paragraph, s.s, s.e, s.text)
 			end
 		end
 	end)
@@ -166,6 +172,48 @@ function M.commands.units(...)
 		return x.unit < y.unit
 	end)
 	return render.records(fmt, { "unit", "figures", "sum" }, out)
+end
+
+--- `topics [WORD]`: figures by topic word (pairs of syllables of what they
+--- measure), most figures first, with their units and an example; with WORD,
+--- the figures whose measure holds it.
+function M.commands.topics(...)
+	local fmt, rest = render.format_of({ ... })
+	local word = rest[1] and not rest[1]:match("^%-%-") and table.remove(rest, 1)
+	local _, records = run(rest)
+	if word then
+		local want, out = text.fold(word), {}
+		for _, r in ipairs(records) do
+			if r.measure and text.fold(r.measure):find(want, 1, true) then out[#out + 1] = r end
+		end
+		return render.records(fmt, { "measure", "year", "value", "unit", "qualifiers", "files" }, out,
+			{ measure = 45, files = 40 })
+	end
+	local by = {}
+	for _, r in ipairs(records) do
+		for _, w in ipairs(measure.topic_words(r.measure or "")) do
+			local t = by[w] or { topic = w, figures = 0, units = {}, example = r.measure }
+			t.figures = t.figures + 1
+			if r.unit then t.units[r.unit] = (t.units[r.unit] or 0) + 1 end
+			by[w] = t
+		end
+	end
+	local out = {}
+	for _, t in pairs(by) do
+		local units = {}
+		for u, n in pairs(t.units) do units[#units + 1] = { u, n } end
+		table.sort(units, function(x, y) return x[2] > y[2] or (x[2] == y[2] and x[1] < y[1]) end)
+		local names = {}
+		for i = 1, math.min(3, #units) do names[i] = units[i][1] .. " " .. units[i][2] end
+		t.units = table.concat(names, ", ")
+		out[#out + 1] = t
+	end
+	table.sort(out, function(x, y)
+		if x.figures ~= y.figures then return x.figures > y.figures end
+		return x.topic < y.topic
+	end)
+	for i = #out, plugin.options.top * 5 + 1, -1 do out[i] = nil end
+	return render.records(fmt, { "topic", "figures", "units", "example" }, out, { example = 50, units = 40 })
 end
 
 --- `top`: the largest values of each unit (ranges by their high end).

@@ -56,9 +56,8 @@ function M.subject_of(c, date_spans)
 			local w = text.lower(t.text)
 			if first and t.kind == "word" and M.CHANGE[w] then change = true end
 			if t.kind == "word" and M.VERBS[w] then by_verb = #words > 0 break end
-			if #words == 0 and (M.OPENERS[w] or t.kind == "punct") then
-				-- skip an opener
-			else
+			-- an opener or punctuation before the first word is skipped
+			if not (#words == 0 and (M.OPENERS[w] or t.kind == "punct")) then
 				words[#words + 1] = t
 			end
 			if t.kind == "word" then first = false end
@@ -91,6 +90,37 @@ function M.noun_phrase(unit, after)
 		words[#words + 1] = t.text
 	end
 	return table.concat(words, " ")
+end
+
+--- Syllables that make no topic on their own or in a pair.
+M.TOPIC_STOPS = {}
+for _, w in ipairs{ "các", "những", "của", "và", "cho", "với", "tại", "trong", "này", "đó", "một", "hai", "ba",
+	"số", "mức", "tổng", "năm", "tháng", "ngày", "khoảng", "hơn", "gần", "được", "là", "có", "đã", "sẽ", "từ",
+	"theo", "trên", "dưới", "người", "nước", "mỗi", "cả", "việc", "lượng" } do
+	M.TOPIC_STOPS[w] = true
+end
+
+--- The topic words of a measure: its pairs of neighbouring syllables (most
+--- Vietnamese words have two), lower-cased, leaving out pairs with a stop
+--- syllable or a digit: "Thương mại hai chiều Việt - Nga" -> {"thương mại",
+--- "chiều việt"} ("việt nga" runs across the dash, which ends a pair).
+---@param measure string
+---@return string[]
+function M.topic_words(measure)
+	local out, seen, prev = {}, {}, nil
+	for _, t in ipairs(text.tokens(measure)) do
+		local w = t.kind == "word" and text.lower(t.text) or nil
+		if w and M.TOPIC_STOPS[w] then w = nil end
+		if w and prev then
+			local pair = prev .. " " .. w
+			if not seen[pair] then
+				seen[pair] = true
+				out[#out + 1] = pair
+			end
+		end
+		prev = w
+	end
+	return out
 end
 
 --- The year a date value names ("2023", "2023-06" -> 2023), or nil.

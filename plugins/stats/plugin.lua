@@ -7,7 +7,10 @@ return {
 	requires = { duplicates = ">=1.0.0 <2" },
 	capabilities = { "corpus.read", "store.write" },
 	options = {
-		clusters = { type = "boolean", default = true, description = "merge figures repeated across near-duplicate clusters" },
+		clusters = {
+			type = "boolean", default = true,
+			description = "merge figures repeated across near-duplicate clusters",
+		},
 		top = { type = "integer", default = 20, description = "how many rows the top view shows per unit" },
 	},
 	limits = { memory = "512MB", seconds = 900 },

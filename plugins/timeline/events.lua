@@ -10,21 +10,27 @@ local M = {}
 --- stamp, the date line, the byline and the source line.
 local SKIP = { title = true, dateline = true, byline = true, source = true }
 
---- The case-folded syllable set of s (words and numbers), and the set of its
---- tokens that hold a digit (case numbers, counts, dates).
+--- Syllable sets, by sentence text: a sentence is compared many times.
+local set_cache, cached = {}, 0
+
+--- The set of case-folded syllables of s (a packed text.shingles set of
+--- one-syllable shingles, compared in C by text.jaccard), its size, and the
+--- set of its number-like tokens (case numbers, counts, dates).
 ---@param s string
----@return table<string, boolean> set
+---@return string set
 ---@return integer size
 ---@return table<string, boolean> digits
 function M.syllable_set(s)
-	local set, n, digits = {}, 0, {}
-	for _, t in ipairs(text.tokens(text.casefold(s))) do
-		if t.kind ~= "punct" and t.kind ~= "symbol" and not set[t.text] then
-			set[t.text] = true
-			n = n + 1
-			if t.text:find("%d") then digits[t.text] = true end
-		end
+	local c = set_cache[s]
+	if c then return c[1], c[2], c[3] end
+	local set, n = text.shingles(s, 1)
+	local digits = {}
+	for tok in s:gmatch("%d[%w%.,/%-:%%]*") do
+		digits[(tok:gsub("[%.,/%-:]+$", ""))] = true
 	end
+	if cached > 200000 then set_cache, cached = {}, 0 end
+	set_cache[s] = { set, n, digits }
+	cached = cached + 1
 	return set, n, digits
 end
 
@@ -38,13 +44,13 @@ function M.numbers_agree(a, b)
 	return true
 end
 
---- The Jaccard similarity |A ∩ B| / |A ∪ B| of two syllable sets.
-function M.jaccard(a, na, b, nb)
+--- The Jaccard similarity |A ∩ B| / |A ∪ B| of two syllable sets of sizes
+--- na and nb; 0 without computing it when the sizes alone keep it under bar.
+---@param bar? number
+function M.jaccard(a, na, b, nb, bar)
 	if na == 0 or nb == 0 then return 0 end
-	if na > nb then a, b, na, nb = b, a, nb, na end
-	local inter = 0
-	for k in pairs(a) do if b[k] then inter = inter + 1 end end
-	return inter / (na + nb - inter)
+	if bar and math.min(na, nb) < bar * math.max(na, nb) then return 0 end
+	return text.jaccard(a, b)
 end
 
 --- The article's date as a DCT ("2024-08-09"), or nil.

@@ -22,8 +22,12 @@ local M = { commands = {} }
 
 local P = store.prefix()
 local SCHEMA = {
-	"CREATE TABLE IF NOT EXISTS " .. P .. "events (event INTEGER PRIMARY KEY, value TEXT NOT NULL, granularity TEXT, mod TEXT, lo TEXT, hi TEXT, rule TEXT, date_text TEXT, sentence TEXT, sources INTEGER NOT NULL)",
-	"CREATE TABLE IF NOT EXISTS " .. P .. "sources (event INTEGER NOT NULL, article INTEGER NOT NULL, path TEXT, paragraph INTEGER, s INTEGER, e INTEGER, sentence_s INTEGER, sentence_e INTEGER, date_text TEXT, rule TEXT, reason TEXT)",
+	"CREATE TABLE IF NOT EXISTS " .. P .. "events (event INTEGER PRIMARY KEY, value TEXT NOT NULL, granularity TEXT, " ..
+		"mod TEXT, lo TEXT, hi TEXT, rule TEXT, date_text TEXT, sentence TEXT, " ..
+		"sources INTEGER NOT NULL)",
+	"CREATE TABLE IF NOT EXISTS " .. P .. "sources (event INTEGER NOT NULL, article INTEGER NOT NULL, path TEXT, " ..
+		"paragraph INTEGER, s INTEGER, e INTEGER, sentence_s INTEGER, " ..
+		"sentence_e INTEGER, date_text TEXT, rule TEXT, reason TEXT)",
 }
 
 --- Parses --since, --until, --match, --entity and the format flags.
@@ -128,9 +132,10 @@ end
 --- Replaces the stored timeline with merged.
 function M.save(merged)
 	store.tx(function()
+		-- recreated, not emptied: a table of an older version may lack a column
+		store.exec("DROP TABLE IF EXISTS " .. P .. "events")
+		store.exec("DROP TABLE IF EXISTS " .. P .. "sources")
 		for _, sql in ipairs(SCHEMA) do store.exec(sql) end
-		store.exec("DELETE FROM " .. P .. "events")
-		store.exec("DELETE FROM " .. P .. "sources")
 		for i, m in ipairs(merged) do
 			store.exec("INSERT INTO " .. P .. "events VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)", i, m.value,
 				m.granularity, m.mod, m.lo, m.hi, m.rule, m.date_text, m.sentence, #m.sources)
@@ -179,8 +184,8 @@ function M.commands.show(...)
 		return render.records("csv", { "event", "date", "granularity", "mod", "rule", "expression", "path",
 			"paragraph", "s", "e", "reason", "sentence" }, rows)
 	end
-	return render.records("table", { "date", "granularity", "rule", "n", "files", "sentence" }, records,
-		{ sentence = 70, files = 40, rule = 30 }) ..
+	return render.records("table", { "date", "granularity", "rule", "n", "sentence", "files" }, records,
+		{ sentence = 60, rule = 30 }) ..
 		string.format("\n%d events (%d date expressions) from %d articles, %.2f s",
 			#merged, st.events, st.articles, st.seconds)
 end

@@ -15,23 +15,30 @@ M.MIN_SYLLABLES = 12
 ---@field sentence_jaccard number Jaccard of a member's sentence with a source paragraph's sentence to make it a source
 ---@field cluster_of table<integer, table> article id -> its duplicates cluster (or {})
 ---@field has_value fun(id: integer, value: string): boolean the article has a date expression of this value
----@field paired fun(a: integer, b: integer): boolean the two articles are a near-duplicate pair themselves (not only chained through others)
+---@field paired fun(a: integer, b: integer): boolean the two articles are a near-duplicate pair themselves
+---  (not only chained through others)
 
 --- Merges events in place into a list of merged events, each with `sources`.
 ---@param list table[] events from events.of_article
 ---@param opts timeline.merge_opts
 ---@return table[] merged
 function M.merge_events(list, opts)
-	local by_value, merged = {}, {}
+	local by_value, by_sentence, merged = {}, {}, {}
 	for _, ev in ipairs(list) do
-		local set, n, digits = events.syllable_set(ev.sentence)
-		local cl = opts.cluster_of[ev.source.article]
+		local art = ev.source.article
+		local cl = opts.cluster_of[art]
 		local target
-		for _, m in ipairs(by_value[ev.value] or {}) do
-			local same_cluster = cl and m.clusters[cl.id]
-			local bar = same_cluster and opts.cluster_overlap or opts.overlap
-			if not m.articles[ev.source.article] and events.numbers_agree(digits, m.digits)
-				and events.jaccard(set, n, m.first_set, m.first_n) >= bar then
+		-- the same sentence with the same date (copies, syndicated text) needs
+		-- no comparison
+		local same_key = ev.value .. "\0" .. ev.sentence
+		for _, m in ipairs(by_sentence[same_key] or {}) do
+			if not m.articles[art] then target = m break end
+		end
+		local set, n, digits = events.syllable_set(ev.sentence)
+		for _, m in ipairs(not target and by_value[ev.value] or {}) do
+			local bar = (cl and m.clusters[cl.id]) and opts.cluster_overlap or opts.overlap
+			if not m.articles[art] and events.jaccard(set, n, m.first_set, m.first_n, bar) >= bar
+				and events.numbers_agree(digits, m.digits) then
 				target = m
 				break
 			end
@@ -49,6 +56,8 @@ function M.merge_events(list, opts)
 			}
 			by_value[ev.value] = by_value[ev.value] or {}
 			table.insert(by_value[ev.value], m)
+			by_sentence[same_key] = by_sentence[same_key] or {}
+			table.insert(by_sentence[same_key], m)
 			merged[#merged + 1] = m
 		end
 	end
@@ -64,7 +73,8 @@ end
 ---@param opts timeline.merge_opts
 ---@param sentences_of fun(id: integer): table[] an article's sentences
 ---@param paragraph_sentences fun(id: integer, idx: integer): table[] the sentences of one paragraph
----@param dated_paragraphs fun(id: integer): table<integer, boolean> the idx of an article's paragraphs that hold a date expression
+---@param dated_paragraphs fun(id: integer): table<integer, boolean> the idx of an article's paragraphs that
+---  hold a date expression
 function M.add_cluster_sources(merged, opts, sentences_of, paragraph_sentences, dated_paragraphs)
 	for _, m in ipairs(merged) do
 		local seen_cluster = {}
@@ -98,7 +108,8 @@ function M.add_cluster_sources(merged, opts, sentences_of, paragraph_sentences, 
 							-- a paragraph with a date of its own dates its own events
 							if n < M.MIN_SYLLABLES or dated[s.paragraph] then n = 0 end
 							for _, r in ipairs(refs) do
-								local o = events.numbers_agree(digits, r.digits) and events.jaccard(set, n, r.set, r.n) or 0
+								local o = events.numbers_agree(digits, r.digits)
+									and events.jaccard(set, n, r.set, r.n, opts.sentence_jaccard) or 0
 								if o > best then best, best_s, best_from = o, s, r.path end
 							end
 						end

@@ -7,10 +7,22 @@ return {
 	requires = { duplicates = ">=1.0.0 <2" },
 	capabilities = { "corpus.read", "store.write" },
 	options = {
-		overlap = { type = "number", default = 0.5, description = "syllable Jaccard for two sentences with the same date to be one event" },
-		cluster_overlap = { type = "number", default = 0.2, description = "the same, for articles of one near-duplicate cluster" },
-		sentence_jaccard = { type = "number", default = 0.5, description = "syllable Jaccard for a near-duplicate's sentence to report an event it does not date" },
-		clusters = { type = "boolean", default = true, description = "use near-duplicate clusters (dates and sources for undated articles)" },
+		overlap = {
+			type = "number", default = 0.5,
+			description = "syllable Jaccard for two sentences with the same date to be one event",
+		},
+		cluster_overlap = {
+			type = "number", default = 0.2,
+			description = "the same, for articles of one near-duplicate cluster",
+		},
+		sentence_jaccard = {
+			type = "number", default = 0.5,
+			description = "syllable Jaccard for a near-duplicate's sentence to report an event it does not date",
+		},
+		clusters = {
+			type = "boolean", default = true,
+			description = "use near-duplicate clusters (dates and sources for undated articles)",
+		},
 	},
 	limits = { memory = "512MB", seconds = 900 },
 }

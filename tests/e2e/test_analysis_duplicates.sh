@@ -35,3 +35,11 @@ check "two paragraphs are repeated word for word, each in two articles" "1|1|4
 2|5|4" "$(q "SELECT grp, article, paragraph FROM plugin_duplicates_paragraphs ORDER BY grp, article")"
 check "a repeated paragraph's span cuts its text from the article" "ok" \
 	"$(q "SELECT CASE WHEN substr(CAST(a.raw AS BLOB), p.s, p.e - p.s + 1) = CAST(p.text AS BLOB) THEN 'ok' ELSE 'bad' END FROM plugin_duplicates_paragraphs p JOIN articles a ON a.id = p.article WHERE p.grp = 2 AND p.article = 5")"
+
+run "$TRANG" plugin $PLUG run duplicates clusters --csv
+check "clusters --csv: each member's date and similarity to the representative" \
+"cluster,size,article,path,date,representative,similarity,best
+1,3,1,$ROOT/data/000_ff61b2ae6268f316.txt,,true,,0.419
+1,3,3,$ROOT/data/002_284386b4119fe209.txt,,false,0.419,0.419
+1,3,5,$ROOT/data/004_db0d6097c09fedcf.txt,,false,0.303,0.303" \
+	"$(printf '%s\n' "$OUT" | cut -d, -f1-8)"

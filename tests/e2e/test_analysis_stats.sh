@@ -39,3 +39,8 @@ run "$TRANG" plugin $PLUG run stats units --csv
 check_match "units counts the figures per unit" "USD,1,3630000000" "$OUT"
 run "$TRANG" plugin $PLUG run stats top
 check_match "top lists the largest value per unit" "USD          3630000000               2023  Thương mại hai chiều Việt - Nga" "$OUT"
+run "$TRANG" plugin $PLUG run stats topics
+check_match "topics groups figures by topic word, with their units" "thương mại   2        % 1, USD 1" "$OUT"
+run "$TRANG" plugin $PLUG run stats topics "thuong mai" --csv
+check "topics WORD lists the figures whose measure holds it (without tones)" 3 "$(printf '%s\n' "$OUT" | wc -l)"
+check "each source keeps its own text" 0 "$(q "SELECT count(*) FROM plugin_stats_sources WHERE text IS NULL OR text = ''")"

@@ -109,6 +109,34 @@ function text.valid(s) end
 ---@return trang.text.counter
 function text.counter(opts) end
 
+---The set of n-syllable shingles of s (default n = 3), for near-duplicate
+---detection: syllables are the word, number, percent, date and time tokens of
+---the case-folded text (punctuation left out); each shingle is hashed to 32
+---bits; the set is a string of those hashes, distinct and sorted (opaque: pass
+---it to text.minhash and text.jaccard). A text with fewer than n syllables has
+---one shingle; one without syllables, an empty set.
+---@param s string
+---@param n? integer 1..16
+---@return string set
+---@return integer count distinct shingles
+function text.shingles(s, n) end
+
+---The MinHash signature of a shingle set (one-permutation hashing with
+---densification): bins 32-bit values as a string. The share of equal 4-byte
+---bins of two signatures estimates the Jaccard similarity of their sets;
+---a band of bins is a key for locality-sensitive hashing.
+---@param set string from text.shingles
+---@param bins? integer a power of two, 2..4096 (default 128)
+---@return string signature
+function text.minhash(set, bins) end
+
+---The exact Jaccard similarity |A ∩ B| / |A ∪ B| of two text.shingles sets
+---(0 when both are empty).
+---@param a string
+---@param b string
+---@return number
+function text.jaccard(a, b) end
+
 ---@class trang.text.counter
 local counter = {}
 ---@param s string
