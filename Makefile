@@ -80,6 +80,17 @@ run: $(BIN)
 	@./$(BIN) --db $(DB) search --limit 3 "dien dam"
 	@echo '$$ trang kwic --width 30 --limit 8 Putin'
 	@./$(BIN) --db $(DB) kwic --width 30 --limit 8 Putin
+	@./$(BIN) --db $(DB) plugin run duplicates >/dev/null
+	@echo; echo '$$ trang plugin run timeline'
+	@./$(BIN) --db $(DB) plugin run timeline
+	@echo; echo '$$ trang plugin run stats'
+	@./$(BIN) --db $(DB) plugin run stats
+	@echo; echo '$$ trang plugin run summary corpus'
+	@./$(BIN) --db $(DB) plugin run summary corpus
+	@echo; echo '$$ trang plugin run entities --top 5'
+	@./$(BIN) --db $(DB) plugin run entities --top 5
+	@echo; echo '$$ trang report --out report.html'
+	@./$(BIN) --db $(DB) report --out report.html
 
 test: unit e2e asan
 

@@ -16,6 +16,7 @@ static const struct cli_command commands[] = {
 	{"run", cmd_run, "run a Lua script with the trang API"},
 	{"repl", cmd_repl, "interactive Lua prompt with the trang API"},
 	{"plugin", cmd_plugin, "list, check, inspect and run plugins"},
+	{"report", cmd_report, "write the HTML report (timeline, figures, summaries, entities)"},
 	{"test", cmd_test, "run Lua spec files (*_spec.lua)"},
 	{"doctor", cmd_doctor, "check the installation, the database and every plugin"},
 	{"serve", cmd_serve, "run the plugins' jobs and watch folders, in the foreground"},
