@@ -21,7 +21,7 @@ BIN     ?= trang
 # benchmarks use. Checked on every build; installed when missing and we are root.
 DEB_BUILD := pkg-config liblua5.4-dev libsqlite3-dev libutf8proc-dev libuv1-dev \
              libjansson-dev libxxhash-dev libedit-dev
-DEB_TEST  := libcmocka-dev unicode-data python3 sqlite3 bsdutils
+DEB_TEST  := libcmocka-dev unicode-data python3 sqlite3 bsdutils tzdata
 DEB_BENCH := libicu-dev g++ time
 
 HOST_SRC  := $(sort $(wildcard host/*.c))
@@ -131,7 +131,7 @@ e2e: $(BIN) | $(BUILD)/.deps-test
 
 # Benchmark programs: ICU is used by the NFC peer only.
 BENCH_BIN := $(BUILD)/bench/bench_text $(BUILD)/bench/bench_search $(BUILD)/bench/bench_extract \
-             $(BUILD)/bench/bench_hooks
+             $(BUILD)/bench/bench_hooks $(BUILD)/bench/bench_serve $(BUILD)/bench/bench_fts_floor
 
 $(BUILD)/bench/icu_nfc.o: tests/bench/icu_nfc.cpp | $(BUILD)/.deps-bench
 	@mkdir -p $(dir $@)
@@ -146,7 +146,7 @@ $(BUILD)/bench/bench_%: tests/bench/bench_%.c $(LIB_OBJ) | $(BUILD)/.deps-bench
 	$(CC) $(CFLAGS) $(PKG_CFLAGS) -Ihost -o $@ $< $(LIB_OBJ) $(PKG_LIBS)
 
 bench: $(BIN) $(BENCH_BIN) | $(BUILD)/.deps-bench
-	@BENCH_BIN_DIR=$(abspath $(BUILD)/bench) sh tests/bench/run.sh
+	@BENCH_BIN_DIR=$(abspath $(BUILD)/bench) TRANG=$(abspath $(BIN)) sh tests/bench/run.sh
 
 clean:
 	rm -rf $(BUILD) $(BIN)

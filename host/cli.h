@@ -40,5 +40,8 @@ int cmd_serve(struct cli *cli, int argc, char **argv);
 int cmd_status(struct cli *cli, int argc, char **argv);
 int cmd_job(struct cli *cli, int argc, char **argv);
 int cmd_report(struct cli *cli, int argc, char **argv);
+/* `trang plugin reload NAME` through the running service: its exit status,
+ * or -1 when no service runs on the database. */
+int cmd_plugin_reload(struct cli *cli, const char *name);
 
 #endif

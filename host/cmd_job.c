@@ -122,6 +122,31 @@ cleanup:
 	return rc;
 }
 
+int cmd_plugin_reload(struct cli *cli, const char *name)
+{
+	char req[600], err[512];
+	snprintf(req, sizeof req, "reload %s", name);
+	buf reply = BUF_INIT;
+	int rc = EXIT_WORK_FAILED;
+	switch (control_request(cli->db_path, req, &reply, err, sizeof err)) {
+	case CONTROL_OK:
+		fputs(reply.data ? reply.data : "", stdout);
+		rc = EXIT_WORK_OK;
+		break;
+	case CONTROL_REFUSED:
+		fprintf(stderr, "trang plugin reload: %s", reply.data ? reply.data : "refused\n");
+		break;
+	case CONTROL_FAILED:
+		fprintf(stderr, "trang plugin reload: %s\n", err);
+		break;
+	case CONTROL_NO_SERVICE:
+		rc = -1;
+		break;
+	}
+	buf_free(&reply);
+	return rc;
+}
+
 struct local_run {
 	const char *status;
 };

@@ -21,6 +21,7 @@ static const char plugin_help[] =
 	"       trang plugin [--plugins DIR]... check [NAME...]\n"
 	"       trang plugin [--plugins DIR]... [--set OPTION=VALUE]... run NAME [COMMAND] [ARGS...]\n"
 	"       trang plugin enable NAME\n"
+	"       trang plugin [--plugins DIR]... reload NAME\n"
 	"\n"
 	"Plugins are folders holding plugin.lua (a manifest of plain data) and init.lua\n"
 	"(the entry module). They are looked for in ./plugins, then\n"
@@ -33,6 +34,8 @@ static const char plugin_help[] =
 	"  run      runs a plugin command (default: main); its results are printed;\n"
 	"           --set OPTION=VALUE replaces an option's default (checked against its type)\n"
 	"  enable   re-enables a plugin disabled after failures in a row\n"
+	"  reload   makes the running `trang serve` load NAME again now, keeping the old\n"
+	"           version if the new one fails; with no service, checks NAME\n"
 	"\n"
 	"exit status: 0 success, 1 the work failed, 2 bad usage\n";
 
@@ -384,8 +387,19 @@ int cmd_plugin(struct cli *cli, int argc, char **argv)
 			return cli_usage_error("plugin", "enable wants one plugin name");
 		return plugin_enable_cmd(&pc, ops[0]);
 	}
+	if (strcmp(sub, "reload") == 0) {
+		if (nops != 1)
+			return cli_usage_error("plugin", "reload wants one plugin name");
+		status = cmd_plugin_reload(cli, ops[0]); /* cmd_job.c: asks the service */
+		if (status >= 0)
+			return status;
+		printf("no trang serve runs on %s; checking %s instead\n", cli->db_path, ops[0]);
+		if (scan(&pc) != 0)
+			return EXIT_WORK_FAILED;
+		return plugin_check(&pc, 1, ops);
+	}
 	if (strcmp(sub, "list") && strcmp(sub, "info") && strcmp(sub, "check") && strcmp(sub, "run"))
-		return cli_usage_error("plugin", "unknown subcommand '%s' (list, info, check, run, enable)", sub);
+		return cli_usage_error("plugin", "unknown subcommand '%s' (list, info, check, run, enable, reload)", sub);
 	if ((strcmp(sub, "info") == 0 && nops != 1) || (strcmp(sub, "run") == 0 && nops < 1) ||
 	    (strcmp(sub, "list") == 0 && nops != 0))
 		return cli_usage_error("plugin", "%s: wrong number of arguments (see --help)", sub);

@@ -46,8 +46,10 @@ static void watch_ingested(void *ud, const struct watch_result *r)
 	}
 	serve_log(sw->s, "ingest", NULL, NULL, -1, "%ld added, %ld updated, %ld errors%s",
 	          r->counts.added, r->counts.updated, r->counts.errors, r->rescan ? " (rescan)" : "");
-	if (r->nids > 0)
-		serve_trigger(sw->s, "ingest");
+	if (r->nids > 0) {
+		serve_articles(sw->s, r->ids, r->nids); /* on_article hooks */
+		serve_trigger(sw->s, "ingest");         /* jobs with on = "ingest" */
+	}
 }
 
 static int watch_component_start(struct serve *s, void *ud, char *err, size_t errlen)

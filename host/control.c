@@ -13,6 +13,7 @@
 #include "control.h"
 
 #define REQUEST_MAX 1024
+#define RELOAD_WAIT_MS 20000 /* a reload answers with its outcome, or after this */
 
 struct control {
 	struct serve *s;
@@ -29,6 +30,9 @@ struct control_conn {
 	bool answered;
 	buf reply;
 	uv_write_t wr;
+	uv_timer_t wait; /* a reload waiting for its outcome */
+	bool waiting;
+	int open_handles;
 };
 
 int control_socket_path(const char *db_path, char *out, size_t outlen)
@@ -43,23 +47,70 @@ int control_socket_path(const char *db_path, char *out, size_t outlen)
 static void conn_closed(uv_handle_t *h)
 {
 	struct control_conn *cc = h->data;
+	if (--cc->open_handles > 0)
+		return;
 	buf_free(&cc->reply);
 	free(cc);
+}
+
+static void conn_close(struct control_conn *cc)
+{
+	uv_close((uv_handle_t *)&cc->pipe, conn_closed);
+	uv_close((uv_handle_t *)&cc->wait, conn_closed);
 }
 
 static void conn_written(uv_write_t *wr, int status)
 {
 	struct control_conn *cc = wr->data;
 	(void)status;
-	uv_close((uv_handle_t *)&cc->pipe, conn_closed);
+	conn_close(cc);
 }
 
-/* Carries out one request; the reply starts with OK or ERR. */
-static void control_answer(struct control *c, char *req, buf *out)
+/* Writes cc->reply and closes the connection. */
+static void conn_reply(struct control_conn *cc)
 {
+	uv_buf_t out = uv_buf_init(cc->reply.data ? cc->reply.data : "ERR\n",
+	                           cc->reply.data ? (unsigned)cc->reply.len : 4);
+	cc->wr.data = cc;
+	if (uv_write(&cc->wr, (uv_stream_t *)&cc->pipe, &out, 1, conn_written) != 0)
+		conn_close(cc);
+}
+
+/* The outcome of `reload NAME` (serve_reload_fn). */
+static void reload_done(void *ud, bool ok, const char *message)
+{
+	struct control_conn *cc = ud;
+	cc->waiting = false;
+	uv_timer_stop(&cc->wait);
+	buf_printf(&cc->reply, "%s\n%s\n", ok ? "OK" : "ERR", message);
+	conn_reply(cc);
+}
+
+static void reload_timeout(uv_timer_t *t)
+{
+	struct control_conn *cc = t->data;
+	serve_plugin_reload_forget(cc->c->s, cc);
+	cc->waiting = false;
+	buf_printf(&cc->reply, "OK\nthe reload is still running after %d s; see the log or trang status\n",
+	           RELOAD_WAIT_MS / 1000);
+	conn_reply(cc);
+}
+
+/* Carries out one request; the reply starts with OK or ERR. A reload
+ * answers later (cc->waiting). */
+static void control_answer(struct control_conn *cc, char *req, buf *out)
+{
+	struct control *c = cc->c;
 	char err[512];
 	req[strcspn(req, "\r\n")] = '\0';
-	if (strcmp(req, "status") == 0) {
+	if (strncmp(req, "reload ", 7) == 0) {
+		if (serve_plugin_reload(c->s, req + 7, reload_done, cc, err, sizeof err) == 0) {
+			cc->waiting = true;
+			uv_timer_start(&cc->wait, reload_timeout, RELOAD_WAIT_MS, 0);
+		} else {
+			buf_printf(out, "ERR\n%s\n", err);
+		}
+	} else if (strcmp(req, "status") == 0) {
 		buf_printf(out, "OK\n");
 		serve_status(c->s, out);
 	} else if (strncmp(req, "run ", 4) == 0) {
@@ -82,7 +133,7 @@ static void control_answer(struct control *c, char *req, buf *out)
 		else
 			buf_printf(out, "ERR\n%s\n", err);
 	} else {
-		buf_printf(out, "ERR\nunknown request '%s' (status, run NAME, kill ID)\n", req);
+		buf_printf(out, "ERR\nunknown request '%s' (status, run NAME, kill ID, reload NAME)\n", req);
 	}
 }
 
@@ -109,15 +160,12 @@ static void conn_read(uv_stream_t *st, ssize_t n, const uv_buf_t *b)
 	cc->answered = true;
 	uv_read_stop(st);
 	if (n < 0 && cc->len == 0) {
-		uv_close((uv_handle_t *)&cc->pipe, conn_closed);
+		conn_close(cc);
 		return;
 	}
-	control_answer(cc->c, cc->req, &cc->reply);
-	uv_buf_t out = uv_buf_init(cc->reply.data ? cc->reply.data : "ERR\n",
-	                           cc->reply.data ? (unsigned)cc->reply.len : 4);
-	cc->wr.data = cc;
-	if (uv_write(&cc->wr, st, &out, 1, conn_written) != 0)
-		uv_close((uv_handle_t *)&cc->pipe, conn_closed);
+	control_answer(cc, cc->req, &cc->reply);
+	if (!cc->waiting)
+		conn_reply(cc);
 }
 
 /* Only the user the service runs as may talk to it. */
@@ -142,9 +190,11 @@ static void on_connection(uv_stream_t *server, int status)
 		return;
 	cc->c = c;
 	uv_pipe_init(serve_loop(c->s), &cc->pipe, 0);
-	cc->pipe.data = cc;
+	uv_timer_init(serve_loop(c->s), &cc->wait);
+	cc->pipe.data = cc->wait.data = cc;
+	cc->open_handles = 2;
 	if (uv_accept(server, (uv_stream_t *)&cc->pipe) != 0 || !peer_is_us(&cc->pipe)) {
-		uv_close((uv_handle_t *)&cc->pipe, conn_closed);
+		conn_close(cc);
 		return;
 	}
 	uv_read_start((uv_stream_t *)&cc->pipe, conn_alloc, conn_read);
@@ -237,7 +287,7 @@ enum control_result control_request(const char *db_path, const char *request, bu
 		res = e == ENOENT || e == ECONNREFUSED ? CONTROL_NO_SERVICE : CONTROL_FAILED;
 		goto cleanup;
 	}
-	struct timeval tv = {10, 0};
+	struct timeval tv = {RELOAD_WAIT_MS / 1000 + 10, 0};
 	setsockopt(fd, SOL_SOCKET, SO_RCVTIMEO, &tv, sizeof tv);
 	char line[REQUEST_MAX];
 	int n = snprintf(line, sizeof line, "%s\n", request);

@@ -1,7 +1,8 @@
 /* control.h: the local control socket of `trang serve`, next to the database
  * (<db>.sock, mode 0600, peers of another user refused by their credentials).
- * One request line per connection ("status", "run NAME", "kill ID"); the reply
- * is "OK\n" or "ERR\n" and then text; the server closes after replying. */
+ * One request line per connection ("status", "run NAME", "kill ID",
+ * "reload NAME"); the reply is "OK\n" or "ERR\n" and then text; the server
+ * closes after replying (a reload replies once its outcome is known). */
 #ifndef TRANG_CONTROL_H
 #define TRANG_CONTROL_H
 

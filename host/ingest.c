@@ -698,7 +698,8 @@ static bool under_root(const char *key, const char *root)
  * removed with --prune. */
 static int find_missing(struct ingest *ig, char *const *roots, int nroots)
 {
-	qsort(ig->seen, ig->n_seen, sizeof *ig->seen, cmp_id);
+	if (ig->n_seen > 1) /* nothing seen: no array, and qsort(NULL, 0) is undefined */
+		qsort(ig->seen, ig->n_seen, sizeof *ig->seen, cmp_id);
 	char (*keys)[PATH_MAX] = calloc((size_t)nroots, PATH_MAX);
 	sqlite3_stmt *q = NULL;
 	int rc = -1;

@@ -127,6 +127,8 @@ struct plugin_call {
 	int argc;                       /* its arguments */
 	char **argv;
 	struct plugin_article article;  /* PLUGIN_HOOK_ARTICLE */
+	const int64_t *ids;             /* start_run of PLUGIN_HOOK_ARTICLE: every article */
+	size_t nids;
 	struct plugin_summary summary;  /* PLUGIN_HOOK_INGEST_DONE */
 	sqlite3 *db;                    /* may be NULL (no database) */
 };
@@ -160,10 +162,13 @@ struct plugin_engine {
 	int (*call)(void *rt, const struct plugin_call *call, plugin_health_fn fn, void *ud,
 	            struct plugin_failure *fail);
 	size_t (*memory)(void *rt);
-	/* Starts jobs.<job>() as a time-sliced run for an event loop to resume
-	 * (lstate_resume); timeout 0: the plugin's limit. NULL with err. */
-	struct lstate_coro *(*start_job)(void *rt, const char *job, double timeout, char *err,
-	                                 size_t errlen);
+	/* Starts a hook as a time-sliced run for an event loop to resume
+	 * (lstate_resume): PLUGIN_HOOK_JOB: jobs.<call->command>();
+	 * PLUGIN_HOOK_ARTICLE: on_article(a) for each of call->ids in turn (their
+	 * fields loaded lazily through call->db). timeout 0: the plugin's limit.
+	 * NULL with err. */
+	struct lstate_coro *(*start_run)(void *rt, const struct plugin_call *call, double timeout,
+	                                 char *err, size_t errlen);
 	void (*unload)(void *rt);
 };
 

@@ -999,15 +999,83 @@ static int plua_call(void *ud, const struct plugin_call *call, plugin_health_fn 
 	return rc;
 }
 
-/* The job as a coroutine in the plugin's state: serve resumes it slice by slice. */
-static struct lstate_coro *plua_start_job(void *ud, const char *job, double timeout, char *err,
-                                          size_t errlen)
+/* on_article over a list of articles, for trang serve: calls the hook on
+ * each in turn through lua_callk, so the hook may yield (time slices,
+ * trang.sleep) inside every call. Upvalues: [hook, articles]. */
+static int articles_next(lua_State *L, int status, lua_KContext done)
+{
+	(void)status;
+	for (lua_Integer n = (lua_Integer)done + 1;; n++) {
+		lua_settop(L, 0);
+		lua_pushvalue(L, lua_upvalueindex(1));
+		if (lua_rawgeti(L, lua_upvalueindex(2), n) == LUA_TNIL) /* stack: [hook, a] */
+			return 0;
+		lua_callk(L, 1, 0, (lua_KContext)n, articles_next);
+	}
+}
+
+static int articles_run(lua_State *L)
+{
+	return articles_next(L, LUA_OK, 0);
+}
+
+/* Pushes the array of article objects for call->ids (paths from call->db). */
+static void push_articles(lua_State *L, const struct plugin_call *call)
+{
+	sqlite3_stmt *q = NULL;
+	if (call->db)
+		sqlite3_prepare_v2(call->db, "SELECT path FROM articles WHERE id = ?", -1, &q, NULL);
+	lua_createtable(L, (int)call->nids, 0);
+	for (size_t i = 0; i < call->nids; i++) {
+		struct plugin_call one = {.hook = PLUGIN_HOOK_ARTICLE, .article = {call->ids[i], NULL},
+		                          .db = call->db};
+		if (q) {
+			sqlite3_reset(q);
+			sqlite3_bind_int64(q, 1, call->ids[i]);
+			if (sqlite3_step(q) == SQLITE_ROW)
+				one.article.path = (const char *)sqlite3_column_text(q, 0);
+		}
+		push_article(L, &one); /* stack: [list, a] */
+		lua_rawseti(L, -2, (lua_Integer)i + 1);
+	}
+	sqlite3_finalize(q);
+}
+
+/* Protected: [hook, call] -> [run], the closure articles_run over the batch. */
+static int articles_build(lua_State *L)
+{
+	const struct plugin_call *call = lua_touserdata(L, 2);
+	lua_settop(L, 1);
+	push_articles(L, call);               /* stack: [hook, list] */
+	lua_pushcclosure(L, articles_run, 2); /* stack: [run] */
+	return 1;
+}
+
+/* A job, or on_article over a batch, as a coroutine in the plugin's state:
+ * serve resumes it slice by slice. */
+static struct lstate_coro *plua_start_run(void *ud, const struct plugin_call *call, double timeout,
+                                          char *err, size_t errlen)
 {
 	struct plua *rt = ud;
-	if (push_hook(rt, PLUGIN_HOOK_JOB, job) != LUA_TFUNCTION) { /* stack: [f or nil] */
-		lua_pop(lstate_lua(rt->st), 1);
-		snprintf(err, errlen, "plugin %s has no function jobs.%s", rt->p->name, job);
+	lua_State *L = lstate_lua(rt->st);
+	if (push_hook(rt, call->hook, call->command) != LUA_TFUNCTION) { /* stack: [f or nil] */
+		lua_pop(L, 1);
+		snprintf(err, errlen, "plugin %s has no function %s%s", rt->p->name,
+		         call->hook == PLUGIN_HOOK_JOB ? "jobs." : "on_article",
+		         call->hook == PLUGIN_HOOK_JOB && call->command ? call->command : "");
 		return NULL;
+	}
+	if (call->hook == PLUGIN_HOOK_ARTICLE) {
+		/* the list may be long: built under pcall, so a memory error is an error */
+		lua_pushcfunction(L, articles_build); /* stack: [hook, build] */
+		lua_insert(L, -2);                    /* stack: [build, hook] */
+		lua_pushlightuserdata(L, (void *)call);
+		if (lua_pcall(L, 2, 1, 0) != LUA_OK) { /* stack: [run or message] */
+			snprintf(err, errlen, "plugin %s: on_article: %s", rt->p->name,
+			         lua_isstring(L, -1) ? lua_tostring(L, -1) : "cannot start");
+			lua_pop(L, 1);
+			return NULL;
+		}
 	}
 	return lstate_coro_start(rt->st, 0, timeout, err, errlen);
 }
@@ -1025,6 +1093,6 @@ const struct plugin_engine plugin_lua_engine = {
 	.commands = plua_commands,
 	.call = plua_call,
 	.memory = plua_memory,
-	.start_job = plua_start_job,
+	.start_run = plua_start_run,
 	.unload = plua_unload,
 };

@@ -1,8 +1,10 @@
 /* serve.c: the loop of `trang serve` (see serve.h). Relies on libuv for
- * timers and signals, on schedule.c for when jobs run, on the plugin registry
- * to load plugins, and on lua_state's time-sliced runs (lstate_resume): an
- * idle handle resumes one ready run per loop turn for a few milliseconds, so
- * timers and other handles keep firing while a job computes. */
+ * timers and signals, on schedule.c for when jobs run, on plugin_reload.c for
+ * the live plugins (hot reload: a job holds the version it was scheduled
+ * from, so runs of an old version finish on it), and on lua_state's
+ * time-sliced runs (lstate_resume): an idle handle resumes one ready run per
+ * loop turn for a few milliseconds, so timers and other handles keep firing
+ * while a job computes. */
 #include <math.h>
 #include <stdarg.h>
 #include <stdio.h>
@@ -13,12 +15,14 @@
 #include <jansson.h>
 
 #include "lua_state.h"
+#include "plugin_reload.h"
 #include "schedule.h"
 #include "serve.h"
 
 #define QUEUE_MAX 16        /* overlap = queue: runs waiting per job */
 #define MAX_COMPONENTS 8
 #define REARM_MAX_MS 60000  /* long waits are re-checked against the wall clock */
+#define ARTICLE_JOB "on_article" /* the job name on_article runs are recorded under */
 
 struct serve_job {
 	struct serve *s;
@@ -35,6 +39,11 @@ struct serve_job {
 	char last_status[16];
 	double last_started;
 	bool retired;                  /* unscheduled; freed once nothing refers to it */
+	/* on_article: not a manifest job but recorded as one; ids of stored
+	 * articles waiting for the next run (one run at a time per plugin) */
+	bool article_hook;
+	int64_t *ids;
+	size_t nids, cap;
 	struct serve_job *next;
 };
 
@@ -56,7 +65,14 @@ struct serve {
 	bool loop_open;
 	sqlite3 *db;
 	char db_path[4096];
-	struct plugin_registry reg;
+	struct plugin_set *set;        /* the live plugins; NULL once closed */
+	const struct plugin_engine *engine;
+	struct serve_reload_waiter {   /* `trang plugin reload` requests awaiting their outcome */
+		char name[128];
+		serve_reload_fn done;
+		void *ud;
+	} waiters[SERVE_MAX_WAITERS];
+	int nwaiters;
 	struct serve_job *jobs;
 	struct serve_run *runs;        /* alive (not yet finished) */
 	uv_idle_t runner;
@@ -70,6 +86,8 @@ struct serve {
 	int ncomps;
 	int comp_failed;
 };
+
+static void reload_answer(struct serve *s, const char *name, bool ok, const char *message);
 
 static double wall_now(void)
 {
@@ -99,7 +117,6 @@ static void local_time(double t, char *buf, size_t len)
 uv_loop_t *serve_loop(struct serve *s) { return &s->loop; }
 sqlite3 *serve_db(struct serve *s) { return s->db; }
 const char *serve_db_path(const struct serve *s) { return s->db_path; }
-struct plugin_registry *serve_registry(struct serve *s) { return &s->reg; }
 bool serve_stopping(const struct serve *s) { return s->stopping; }
 
 void serve_log(struct serve *s, const char *event, const char *plugin, const char *job, int64_t id,
@@ -240,7 +257,7 @@ static double last_scheduled(struct serve *s, struct serve_job *j)
 	sqlite3_stmt *st = NULL;
 	double t = 0;
 	if (sqlite3_prepare_v2(s->db,
-	                       "SELECT max(CAST(strftime('%s', scheduled) AS REAL)) FROM job_runs"
+	                       "SELECT max((julianday(scheduled) - 2440587.5) * 86400.0) FROM job_runs"
 	                       " WHERE plugin = ? AND job = ? AND status != 'skipped'",
 	                       -1, &st, NULL) == SQLITE_OK) {
 		sqlite3_bind_text(st, 1, j->p->name, -1, SQLITE_TRANSIENT);
@@ -334,6 +351,10 @@ static void run_finish(struct serve_run *r, struct lstate_outcome *out)
 	}
 	free(out_message);
 	start_queued(j);
+	/* a newer version's job may have waited for this run of the old one */
+	for (struct serve_job *n = s->jobs; n; n = n->next)
+		if (n != j && strcmp(n->name, j->name) == 0 && strcmp(n->p->name, j->p->name) == 0)
+			start_queued(n);
 	job_maybe_free(j);
 	maybe_finish_stop(s);
 }
@@ -421,12 +442,20 @@ static int64_t run_start(struct serve_job *j, double scheduled, const char *trig
 		snprintf(err, errlen, "out of memory");
 		return -1;
 	}
-	if (!j->p->rt || !s->reg.engine->start_job) {
+	if (!j->p->rt || !s->engine->start_run) {
 		snprintf(err, errlen, "plugin %s is not loaded", j->p->name);
 		free(r);
 		return -1;
 	}
-	r->co = s->reg.engine->start_job(j->p->rt, j->name, j->spec.timeout, err, errlen);
+	struct plugin_call call = {.hook = PLUGIN_HOOK_JOB, .command = j->name, .db = s->db};
+	if (j->article_hook) { /* this run takes every article waiting */
+		call.hook = PLUGIN_HOOK_ARTICLE;
+		call.ids = j->ids;
+		call.nids = j->nids;
+	}
+	r->co = s->engine->start_run(j->p->rt, &call, j->spec.timeout, err, errlen);
+	size_t narticles = j->nids;
+	j->nids = 0;
 	if (!r->co) {
 		run_insert(s, j, trigger, scheduled, started, "error", err);
 		serve_log(s, "run-error", j->p->name, j->name, -1, "%s", err);
@@ -452,9 +481,24 @@ static int64_t run_start(struct serve_job *j, double scheduled, const char *trig
 	snprintf(j->last_status, sizeof j->last_status, "running");
 	char when[40];
 	local_time(scheduled, when, sizeof when);
-	serve_log(s, "run-start", j->p->name, j->name, r->id, "%s, scheduled %s", trigger, when);
+	if (j->article_hook)
+		serve_log(s, "run-start", j->p->name, j->name, r->id, "%s, %zu article%s", trigger,
+		          narticles, narticles == 1 ? "" : "s");
+	else
+		serve_log(s, "run-start", j->p->name, j->name, r->id, "%s, scheduled %s", trigger, when);
 	run_make_ready(r, true);
 	return r->id;
+}
+
+/* Runs alive of j's job, counting those of older versions of its plugin
+ * (a reload does not make an overrunning job overlap with itself). */
+static long job_alive_runs(const struct serve_job *j)
+{
+	long n = 0;
+	for (const struct serve_run *r = j->s->runs; r; r = r->next)
+		n += r->job == j || (strcmp(r->job->name, j->name) == 0 &&
+		                     strcmp(r->job->p->name, j->p->name) == 0);
+	return n;
 }
 
 /* A run of j is due: run, skip or queue it by the overlap policy. Returns
@@ -464,13 +508,18 @@ static int64_t job_due(struct serve_job *j, double scheduled, const char *trigge
 {
 	struct serve *s = j->s;
 	err[0] = '\0';
+	if (s->stopping) {
+		snprintf(err, errlen, "the service is stopping");
+		return -1;
+	}
 	if (j->p->disabled) {
 		snprintf(err, errlen, "plugin %s is disabled: %s", j->p->name, j->p->disabled_reason);
 		run_insert(s, j, trigger, scheduled, wall_now(), "skipped", err);
 		serve_log(s, "skip", j->p->name, j->name, -1, "%s", err);
 		return -1;
 	}
-	switch (sched_overlap_decide(&j->spec, j->running)) {
+	long alive = job_alive_runs(j);
+	switch (sched_overlap_decide(&j->spec, alive)) {
 	case SCHED_RUN:
 		return run_start(j, scheduled, trigger, err, errlen);
 	case SCHED_ENQUEUE:
@@ -483,8 +532,8 @@ static int64_t job_due(struct serve_job *j, double scheduled, const char *trigge
 		         QUEUE_MAX);
 		break;
 	case SCHED_SKIP:
-		snprintf(err, errlen, "%ld run%s still running (overlap = %s)", j->running,
-		         j->running == 1 ? "" : "s", sched_overlap_name(j->spec.overlap));
+		snprintf(err, errlen, "%ld run%s still running (overlap = %s)", alive,
+		         alive == 1 ? "" : "s", sched_overlap_name(j->spec.overlap));
 		break;
 	}
 	int64_t id = run_insert(s, j, trigger, scheduled, wall_now(), "skipped", err);
@@ -501,7 +550,14 @@ static int64_t job_due(struct serve_job *j, double scheduled, const char *trigge
 static void start_queued(struct serve_job *j)
 {
 	char err[512];
-	if (j->s->stopping || j->nqueue == 0 || j->running > 0)
+	if (j->s->stopping || j->retired || job_alive_runs(j) > 0)
+		return;
+	if (j->article_hook) {
+		if (j->nids > 0)
+			run_start(j, wall_now(), "event", err, sizeof err);
+		return;
+	}
+	if (j->nqueue == 0)
 		return;
 	double scheduled = j->queue[0];
 	memmove(j->queue, j->queue + 1, (size_t)(j->nqueue - 1) * sizeof j->queue[0]);
@@ -568,6 +624,8 @@ static void job_maybe_free(struct serve_job *j)
 			*pp = j->next;
 			break;
 		}
+	plugin_runtime_release(plugin_runtime_of(j->p));
+	free(j->ids);
 	free(j->name);
 	free(j);
 }
@@ -577,6 +635,9 @@ static void job_retire(struct serve_job *j)
 	if (j->retired)
 		return;
 	j->retired = true;
+	for (int q = 0; q < j->nqueue && !j->s->stopping; q++) /* every run recorded */
+		run_insert(j->s, j, "queue", j->queue[q], wall_now(), "skipped",
+		           "the plugin was reloaded or removed before the queued run could start");
 	j->nqueue = 0;
 	if (j->timer_open) {
 		uv_timer_stop(&j->timer);
@@ -584,6 +645,39 @@ static void job_retire(struct serve_job *j)
 	} else {
 		job_maybe_free(j);
 	}
+}
+
+/* Puts j (name and spec set) on the list with its timer; holds p's version
+ * until j is freed, so runs of a replaced version finish on it. */
+static void job_link(struct serve *s, struct serve_job *j, struct plugin *p)
+{
+	j->s = s;
+	j->p = p;
+	plugin_runtime_hold(plugin_runtime_of(p));
+	uv_timer_init(&s->loop, &j->timer);
+	j->timer.data = j;
+	j->timer_open = true;
+	j->next_sched = j->next_fire = -1;
+	j->next = s->jobs;
+	s->jobs = j;
+}
+
+/* on_article of p as a job of its own (one run at a time, over every
+ * article stored meanwhile). 0, or -1 out of memory. */
+static int job_add_article_hook(struct serve *s, struct plugin *p)
+{
+	struct serve_job *j = calloc(1, sizeof *j);
+	if (!j || !(j->name = strdup(ARTICLE_JOB))) {
+		free(j);
+		return -1;
+	}
+	j->article_hook = true;
+	j->spec.kind = SCHED_ON;
+	snprintf(j->spec.on, sizeof j->spec.on, "article");
+	j->spec.overlap = SCHED_OVERLAP_QUEUE;
+	j->spec.max_parallel = 1;
+	job_link(s, j, p);
+	return 0;
 }
 
 /* Schedules one manifest job of p. 0, or -1 with err. */
@@ -596,26 +690,19 @@ static int job_add(struct serve *s, struct plugin *p, const struct plugin_job *m
 		snprintf(err, errlen, "out of memory");
 		return -1;
 	}
-	j->s = s;
-	j->p = p;
 	if (sched_spec_from_job(mj, &j->spec, err, errlen)) {
 		free(j->name);
 		free(j);
 		return -1;
 	}
-	if (!s->reg.engine->has_hook(p->rt, PLUGIN_HOOK_JOB, j->name)) {
+	if (!s->engine->has_hook(p->rt, PLUGIN_HOOK_JOB, j->name)) {
 		snprintf(err, errlen, "plugin %s declares job %s but has no function jobs.%s", p->name,
 		         j->name, j->name);
 		free(j->name);
 		free(j);
 		return -1;
 	}
-	uv_timer_init(&s->loop, &j->timer);
-	j->timer.data = j;
-	j->timer_open = true;
-	j->next_sched = j->next_fire = -1;
-	j->next = s->jobs;
-	s->jobs = j;
+	job_link(s, j, p);
 	if (j->spec.kind == SCHED_ON) {
 		serve_log(s, "schedule", p->name, j->name, -1, "on %s", j->spec.on);
 		return 0;
@@ -648,6 +735,10 @@ int serve_plugin_reschedule(struct serve *s, struct plugin *p, char *err, size_t
 	if (!p->rt || p->disabled)
 		return 0;
 	int rc = 0;
+	if (s->engine->has_hook(p->rt, PLUGIN_HOOK_ARTICLE, NULL) && job_add_article_hook(s, p)) {
+		snprintf(err, errlen, "out of memory");
+		rc = -1;
+	}
 	for (size_t i = 0; i < p->m.njobs; i++) {
 		char why[512];
 		if (job_add(s, p, &p->m.jobs[i], why, sizeof why)) {
@@ -684,7 +775,7 @@ static struct serve_job *find_job(struct serve *s, const char *name, char *err, 
 	struct serve_job *found = NULL;
 	int n = 0;
 	for (struct serve_job *j = s->jobs; j; j = j->next) {
-		if (j->retired)
+		if (j->retired || j->article_hook)
 			continue;
 		bool match = dot ? strncmp(j->p->name, name, (size_t)(dot - name)) == 0 &&
 		                       j->p->name[dot - name] == '\0' && strcmp(j->name, dot + 1) == 0
@@ -743,6 +834,34 @@ int serve_trigger(struct serve *s, const char *event)
 	return n;
 }
 
+int serve_articles(struct serve *s, const int64_t *ids, size_t n)
+{
+	int started = 0;
+	if (s->stopping || n == 0)
+		return 0;
+	for (struct serve_job *j = s->jobs; j; j = j->next) {
+		if (j->retired || !j->article_hook || j->p->disabled)
+			continue;
+		if (j->nids + n > j->cap) {
+			size_t cap = (j->nids + n) * 2;
+			int64_t *more = realloc(j->ids, cap * sizeof *more);
+			if (!more) {
+				serve_log(s, "error", j->p->name, j->name, -1,
+				          "out of memory: %zu articles not handed to on_article", n);
+				continue;
+			}
+			j->ids = more;
+			j->cap = cap;
+		}
+		memcpy(j->ids + j->nids, ids, n * sizeof *ids);
+		j->nids += n;
+		long before = j->running;
+		start_queued(j); /* or the run in progress takes them when it ends */
+		started += j->running > before;
+	}
+	return started;
+}
+
 /* ---- status ---- */
 
 void serve_status(struct serve *s, buf *out)
@@ -753,7 +872,7 @@ void serve_status(struct serve *s, buf *out)
 	for (struct serve_job *j = s->jobs; j; j = j->next) {
 		if (j->retired)
 			continue;
-		char key[200], sched[64] = "", next[40] = "-";
+		char key[200], sched[64] = "on article", next[40] = "-";
 		snprintf(key, sizeof key, "%s.%s", j->p->name, j->name);
 		for (size_t i = 0; i < j->p->m.njobs; i++) {
 			const struct plugin_job *mj = &j->p->m.jobs[i];
@@ -770,15 +889,36 @@ void serve_status(struct serve *s, buf *out)
 		buf_printf(out, "run #%lld %s.%s %s, %.1f s\n", (long long)r->id, r->job->p->name,
 		           r->job->name, r->sleeping ? "sleeping" : "running", wall_now() - r->started);
 	buf_printf(out, "%-16s %-10s %-9s %s\n", "PLUGIN", "VERSION", "MEMORY", "STATE");
-	for (size_t i = 0; i < s->reg.n; i++) {
-		struct plugin *p = s->reg.v[i];
-		if (!p->rt && !p->disabled)
-			continue;
-		char mem[24] = "-";
-		if (p->rt)
-			snprintf(mem, sizeof mem, "%zu KB", s->reg.engine->memory(p->rt) >> 10);
-		buf_printf(out, "%-16s %-10s %-9s %s%s\n", p->name, p->m.version ? p->m.version : "?", mem,
-		           p->disabled ? "disabled: " : "ok", p->disabled ? p->disabled_reason : "");
+	for (size_t i = 0; s->set && i < plugin_set_count(s->set); i++) {
+		const char *name = plugin_set_name(s->set, i), *error = plugin_set_error(s->set, i);
+		struct plugin_runtime *rt = plugin_runtime_acquire(s->set, name);
+		char mem[24] = "-", ver[40] = "-";
+		long old_runs = 0;
+		for (struct serve_run *r = s->runs; r; r = r->next)
+			old_runs += strcmp(r->job->p->name, name) == 0 &&
+			            !plugin_runtime_is_current(plugin_runtime_of(r->job->p));
+		if (rt) {
+			struct plugin *p = &rt->plugin;
+			snprintf(mem, sizeof mem, "%zu KB", s->engine->memory(p->rt) >> 10);
+			snprintf(ver, sizeof ver, "%s", p->m.version ? p->m.version : "?");
+			buf_printf(out, "%-16s %-10s %-9s %s%s", name, ver, mem,
+			           p->disabled ? "disabled: " : "ok", p->disabled ? p->disabled_reason : "");
+			if (rt->generation > 1)
+				buf_printf(out, " (reloaded %lu time%s)", rt->generation - 1,
+				           rt->generation == 2 ? "" : "s");
+		} else {
+			buf_printf(out, "%-16s %-10s %-9s %s", name, ver, mem, error[0] ? "not loaded" : "no plugin.lua");
+		}
+		if (old_runs)
+			buf_printf(out, "; %ld run%s of the old version finishing", old_runs,
+			           old_runs == 1 ? "" : "s");
+		if (error[0]) { /* the last load failed: first line of why */
+			buf_printf(out, "%s %.*s", rt ? "; last reload failed, old version kept:" : ":",
+			           (int)strcspn(error, "\n"), error);
+		}
+		buf_printf(out, "\n");
+		if (rt)
+			plugin_runtime_release(rt);
 	}
 	for (int i = 0; i < s->ncomps; i++)
 		if (s->comps[i].status)
@@ -801,6 +941,10 @@ static void maybe_finish_stop(struct serve *s)
 	for (struct serve_job *j = s->jobs, *next; j; j = next) {
 		next = j->next;
 		job_retire(j);
+	}
+	if (s->set) { /* after the runs: their versions are released with their jobs */
+		plugin_set_close(s->set);
+		s->set = NULL;
 	}
 	close_quietly((uv_handle_t *)&s->runner);
 	close_quietly((uv_handle_t *)&s->grace);
@@ -849,6 +993,7 @@ void serve_stop(struct serve *s, const char *why)
 			           "the service stopped before the queued run could start");
 		j->nqueue = 0;
 	}
+	reload_answer(s, NULL, false, "the service is stopping");
 	for (int i = 0; i < s->ncomps; i++)
 		if (s->comps[i].stop)
 			s->comps[i].stop(s, s->comps[i].ud);
@@ -871,6 +1016,105 @@ int serve_add_component(struct serve *s, const struct serve_component *c)
 	return 0;
 }
 
+/* ---- the live plugins ---- */
+
+/* Answers the `trang plugin reload` requests waiting for name (all when
+ * name is NULL). */
+static void reload_answer(struct serve *s, const char *name, bool ok, const char *message)
+{
+	for (int i = 0; i < s->nwaiters;) {
+		struct serve_reload_waiter w = s->waiters[i];
+		if (name && strcmp(w.name, name) != 0) {
+			i++;
+			continue;
+		}
+		s->waiters[i] = s->waiters[--s->nwaiters];
+		w.done(w.ud, ok, message);
+	}
+}
+
+/* Plugins come, change and go (plugin_reload.h): jobs follow the current
+ * version; the old version's runs finish on it (their job holds it). */
+static void plugin_changed(void *ud, const struct plugin_change_event *ev)
+{
+	struct serve *s = ud;
+	char msg[2048], why[1024];
+	struct plugin *prev = ev->previous ? &((struct plugin_runtime *)ev->previous)->plugin : NULL;
+	if (ev->change == PLUGIN_FAILED) {
+		snprintf(msg, sizeof msg, "%s%s: %s",
+		         ev->kept_old ? "reload failed, the old version keeps running: " : "does not load: ",
+		         ev->file ? ev->file : ev->name, ev->message ? ev->message : "");
+		serve_log(s, "plugin", ev->name, NULL, -1, "%s", msg);
+		reload_answer(s, ev->name, false, msg);
+		return;
+	}
+	/* on_article's waiting articles go to the new version */
+	int64_t *ids = NULL;
+	size_t nids = 0;
+	for (struct serve_job *j = s->jobs; prev && j; j = j->next)
+		if (j->p == prev && j->article_hook && !j->retired && j->nids) {
+			ids = j->ids;
+			nids = j->nids;
+			j->ids = NULL;
+			j->nids = j->cap = 0;
+		}
+	if (prev)
+		serve_plugin_unschedule(s, prev);
+	if (ev->change == PLUGIN_UNLOADED) {
+		snprintf(msg, sizeof msg, "unloaded (its folder or plugin.lua is gone); %ld run%s of it finishing",
+		         ev->draining, ev->draining == 1 ? "" : "s");
+		serve_log(s, "plugin", ev->name, NULL, -1, "%s", msg);
+		reload_answer(s, ev->name, true, msg);
+		free(ids);
+		return;
+	}
+	struct plugin *p = &((struct plugin_runtime *)ev->current)->plugin;
+	if (p->disabled)
+		snprintf(msg, sizeof msg, "%s %s, disabled: %s", prev ? "reloaded" : "loaded", p->m.version,
+		         p->disabled_reason);
+	else
+		snprintf(msg, sizeof msg, "%s %s, %zu job%s%s", prev ? "reloaded" : "loaded", p->m.version,
+		         p->m.njobs, p->m.njobs == 1 ? "" : "s",
+		         prev && serve_plugin_running(s, prev) ? "; runs of the old version finish first" : "");
+	serve_log(s, "plugin", ev->name, NULL, -1, "%s", msg);
+	if (serve_plugin_reschedule(s, p, why, sizeof why) == 0)
+		reload_answer(s, ev->name, true, msg);
+	else
+		reload_answer(s, ev->name, false, why);
+	if (nids)
+		serve_articles(s, ids, nids);
+	free(ids);
+}
+
+int serve_plugin_reload(struct serve *s, const char *name, serve_reload_fn done, void *ud, char *err,
+                        size_t errlen)
+{
+	if (s->stopping || !s->set) {
+		snprintf(err, errlen, "the service is stopping");
+		return -1;
+	}
+	if (s->nwaiters == SERVE_MAX_WAITERS) {
+		snprintf(err, errlen, "too many reloads waiting; try again");
+		return -1;
+	}
+	if (plugin_reload(s->set, name, err, errlen))
+		return -1;
+	struct serve_reload_waiter *w = &s->waiters[s->nwaiters++];
+	snprintf(w->name, sizeof w->name, "%s", name);
+	w->done = done;
+	w->ud = ud;
+	return 0;
+}
+
+void serve_plugin_reload_forget(struct serve *s, void *ud)
+{
+	for (int i = 0; i < s->nwaiters;)
+		if (s->waiters[i].ud == ud)
+			s->waiters[i] = s->waiters[--s->nwaiters];
+		else
+			i++;
+}
+
 static int load_plugins(struct serve *s, char *err, size_t errlen)
 {
 	char dirs[16][PATH_MAX];
@@ -880,34 +1124,11 @@ static int load_plugins(struct serve *s, char *err, size_t errlen)
 			snprintf(dirs[nd], PATH_MAX, "%s", s->o.plugin_dirs[nd]);
 	else
 		nd = plugin_search_path(dirs, 16, s->o.plugin_dirs, s->o.nplugin_dirs);
-	if (plugin_registry_scan(&s->reg, &plugin_lua_engine, dirs, nd) != 0) {
-		snprintf(err, errlen, "out of memory while reading plugin manifests");
-		return -1;
-	}
-	s->reg.db_path = s->db_path;
-	plugin_registry_load_state(&s->reg, s->db);
-	for (size_t i = 0; i < s->reg.n; i++) {
-		struct plugin *p = s->reg.v[i];
-		char why[2048];
-		if (!p->manifest_ok || p->problems[0]) {
-			serve_log(s, "plugin", p->name, NULL, -1, "not loaded: %s", p->problems);
-			continue;
-		}
-		if (p->disabled) {
-			serve_log(s, "plugin", p->name, NULL, -1, "disabled: %s", p->disabled_reason);
-			continue;
-		}
-		if (p->m.njobs == 0)
-			continue;
-		if (plugin_registry_load(&s->reg, p, why, sizeof why) != 0) {
-			serve_log(s, "plugin", p->name, NULL, -1, "does not load: %s", why);
-			continue;
-		}
-		serve_log(s, "plugin", p->name, NULL, -1, "loaded %s, %zu job%s", p->m.version, p->m.njobs,
-		          p->m.njobs == 1 ? "" : "s");
-		serve_plugin_reschedule(s, p, why, sizeof why);
-	}
-	return 0;
+	struct plugin_set_opts po = {.dirs = (const char(*)[PATH_MAX])dirs, .ndirs = nd,
+	                             .db_path = s->db_path, .engine = s->engine,
+	                             .no_watch = s->o.no_schedule, .on_change = plugin_changed, .ud = s};
+	s->set = plugin_set_open(&s->loop, &po, err, errlen);
+	return s->set ? 0 : -1;
 }
 
 struct serve *serve_new(const struct serve_opts *o, char *err, size_t errlen)
@@ -919,6 +1140,7 @@ struct serve *serve_new(const struct serve_opts *o, char *err, size_t errlen)
 	}
 	s->o = *o;
 	snprintf(s->db_path, sizeof s->db_path, "%s", o->db_path ? o->db_path : "trang.db");
+	s->engine = &plugin_lua_engine;
 	s->rng = (uint64_t)wall_now() * 2654435761u ^ (uint64_t)getpid();
 	int rc = uv_loop_init(&s->loop);
 	if (rc) {
@@ -1002,7 +1224,6 @@ void serve_free(struct serve *s)
 		uv_run(&s->loop, UV_RUN_DEFAULT);
 		uv_loop_close(&s->loop);
 	}
-	plugin_registry_free(&s->reg);
 	sqlite3_close(s->db);
 	free(s);
 }

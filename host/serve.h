@@ -69,7 +69,6 @@ void serve_stop(struct serve *s, const char *why);
 uv_loop_t *serve_loop(struct serve *s);
 sqlite3 *serve_db(struct serve *s);
 const char *serve_db_path(const struct serve *s);
-struct plugin_registry *serve_registry(struct serve *s);
 bool serve_stopping(const struct serve *s);
 
 /* One log line: "2026-11-23T10:20:11.123Z <event> <plugin.job> #id message",
@@ -87,6 +86,23 @@ int serve_kill_run(struct serve *s, int64_t id, char *err, size_t errlen);
 /* Runs every job declared `on = event` ("ingest"): the watcher calls this
  * after new articles are stored. Returns how many runs started. */
 int serve_trigger(struct serve *s, const char *event);
+
+/* on_article: hands newly stored articles to every plugin with the hook;
+ * each plugin's run goes through them in turn (one run at a time per
+ * plugin; articles arriving meanwhile wait for the next). Returns how many
+ * runs started. */
+int serve_articles(struct serve *s, const int64_t *ids, size_t n);
+
+/* `trang plugin reload NAME`: rebuilds the plugin from its folder off the
+ * loop and swaps it in only if it loads; done(ud, ok, message) runs on the
+ * loop with the outcome (ok false: the old version, if any, keeps running,
+ * and message says why). 0, or -1 with err (no such folder, stopping). */
+typedef void (*serve_reload_fn)(void *ud, bool ok, const char *message);
+#define SERVE_MAX_WAITERS 16
+int serve_plugin_reload(struct serve *s, const char *name, serve_reload_fn done, void *ud, char *err,
+                        size_t errlen);
+/* Forgets the waiting reloads of ud (it stopped waiting). */
+void serve_plugin_reload_forget(struct serve *s, void *ud);
 
 /* Hot reload: runs of p still alive (the old runtime must stay until 0). */
 long serve_plugin_running(const struct serve *s, const struct plugin *p);

@@ -87,7 +87,8 @@ static int walk_dir(struct walker *w, const char *path, const struct stat *st)
 		n++;
 	}
 	closedir(d);
-	qsort(names, n, sizeof *names, cmp_names);
+	if (n > 1) /* an empty folder has no array: qsort(NULL, 0) is undefined */
+		qsort(names, n, sizeof *names, cmp_names);
 	w->chain[w->depth].dev = st->st_dev;
 	w->chain[w->depth].ino = st->st_ino;
 	w->depth++;

@@ -436,7 +436,8 @@ static int cmp_op(const void *a, const void *b)
 /* The committed writes -> ids present at the end (the last write to each id decides). */
 static void job_collect_ids(struct watch_job *j)
 {
-	qsort(j->ops, j->committed, sizeof *j->ops, cmp_op);
+	if (j->committed > 1) /* none: no array, and qsort(NULL, 0) is undefined */
+		qsort(j->ops, j->committed, sizeof *j->ops, cmp_op);
 	j->ids = malloc((j->committed ? j->committed : 1) * sizeof *j->ids);
 	if (!j->ids)
 		return;
@@ -531,7 +532,8 @@ static void job_start(struct watch *w, char **paths, size_t n, bool rescan)
 		want_rescan(w, false);
 		return;
 	}
-	qsort(paths, n, sizeof *paths, cmp_path);
+	if (n > 1)
+		qsort(paths, n, sizeof *paths, cmp_path);
 	size_t k = 0;
 	for (size_t i = 0; i < n; i++) {
 		if (k && path_under(paths[i], paths[k - 1]))

@@ -19,4 +19,15 @@
 ---@field extract trang.extract
 trang = {}
 
+---Pauses for `seconds`. In a job of `trang serve` (or its on_article run) the job
+---is suspended and the loop goes on with timers, file events and other jobs;
+---it returns false instead of true when the service is stopping, so a long job
+---can save its work and return before its deadline. Elsewhere (a script, a
+---command) it waits in place under the run's time budget. It raises inside a
+---coroutine of the job's own, a metamethod or an iterator run by C code, where
+---the job cannot be suspended.
+---@param seconds number how long, 0 or more
+---@return boolean awake true after the full pause; false: the service is stopping
+function trang.sleep(seconds) end
+
 return trang

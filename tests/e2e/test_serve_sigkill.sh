@@ -1,0 +1,65 @@
+# SIGKILL at 20 random moments of `trang serve` while it ingests a watched
+# folder and runs plugin jobs (on_article over each batch, on = "ingest",
+# every second), each into a fresh database: after each kill PRAGMA
+# integrity_check is ok, the next service completes the ingest and stops
+# cleanly on SIGTERM, no run is left 'running', and the database equals one
+# made without interruption (articles, paragraphs, sentences, index rows).
+CORPUS=$ROOT/../shared/corpus/dantri-unc
+[ -d "$CORPUS" ] || CORPUS=/work/shared/corpus/dantri-unc
+mkdir corpus plugins
+ls "$CORPUS"/*.txt | head -n 600 | xargs cp -t corpus/
+cp -r "$ROOT/tests/fixtures/plugins/serve/probe" plugins/
+total=$(ls corpus | wc -l)
+"$TRANG" --db "$TMP/ref.db" ingest --no-progress corpus >/dev/null 2>&1
+signature() {
+	sqlite3 -batch "$1" "
+		SELECT path, hash, title, date, url, author, source, text FROM articles ORDER BY path;
+		SELECT a.path, p.idx, p.kind, p.s, p.e, p.text FROM paragraphs p JOIN articles a ON a.id = p.article_id ORDER BY a.path, p.idx;
+		SELECT a.path, s.idx, s.s, s.e, s.text FROM sentences s JOIN articles a ON a.id = s.article_id ORDER BY a.path, s.idx;
+		SELECT count(*) FROM paragraphs_fts_docsize;" | md5sum
+}
+ref=$(signature "$TMP/ref.db")
+# idle: every article stored and the watcher has nothing pending or running
+idle() {
+	[ "$(q 'SELECT count(*) FROM articles' 2>/dev/null)" = "$total" ] || return 1
+	s=$("$TRANG" status 2>/dev/null) || return 1
+	case "$s" in *", 0 pending,"*) ;; *) return 1 ;; esac
+	case "$s" in *ingesting*) return 1 ;; esac
+}
+wait_idle() {
+	i=0
+	while ! idle; do
+		i=$((i + 1))
+		[ $i -gt 600 ] && return 1 # 30 s
+		sleep 0.05
+	done
+}
+delays=$(python3 -c 'import random; r = random.Random(9); print(" ".join("%.2f" % r.uniform(0.05, 0.7) for _ in range(20)))')
+midway=0 bad_integrity=0 incomplete=0 unclean=0 left_running=0 different=0
+for delay in $delays; do
+	rm -f "$DB" "$DB-wal" "$DB-shm" "$DB.sock"
+	"$TRANG" serve --watch corpus --plugins plugins 2>killed.log &
+	pid=$!
+	sleep "$delay"
+	kill -9 $pid 2>/dev/null
+	wait $pid 2>/dev/null
+	n=$(q 'SELECT count(*) FROM articles' 2>/dev/null || echo 0)
+	[ "${n:-0}" -lt "$total" ] && midway=$((midway + 1))
+	[ "$(q 'PRAGMA integrity_check')" = ok ] || bad_integrity=$((bad_integrity + 1))
+	"$TRANG" serve --watch corpus --plugins plugins 2>next.log &
+	pid=$!
+	wait_idle || incomplete=$((incomplete + 1))
+	kill -TERM $pid
+	wait $pid || unclean=$((unclean + 1))
+	[ "$(q "SELECT count(*) FROM job_runs WHERE status = 'running'")" = 0 ] || left_running=$((left_running + 1))
+	[ "$(signature "$DB")" = "$ref" ] || different=$((different + 1))
+done
+echo "# $midway of 20 kills landed before the ingest was complete"
+check "most kills landed mid-ingest" 1 "$([ $midway -ge 10 ] && echo 1 || echo "0 ($midway of 20)")"
+check "integrity_check is ok after every kill" 0 "$bad_integrity"
+check "the service after every kill completes the ingest" 0 "$incomplete"
+check "and stops cleanly on SIGTERM" 0 "$unclean"
+check "no run is left 'running'" 0 "$left_running"
+check "every completed database equals the uninterrupted one" 0 "$different"
+check "jobs ran while the service ingested (runs recorded)" 1 "$([ "$(q "SELECT count(*) FROM job_runs WHERE status IN ('ok', 'killed')")" -gt 0 ] && echo 1 || echo 0)"
+check "database and FTS index consistent" "integrity   ok" "$("$TRANG" stats --check)"
