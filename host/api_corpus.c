@@ -7,17 +7,24 @@
  * opened on first use from the state's db_path, else $TRANG_DB, else
  * ./trang.db. Needs LSTATE_CAP_CORPUS_READ. Spans given to Lua are 1-based
  * and inclusive byte positions into article.raw (the database's [s, e) plus
- * one at the start), so raw:sub(p.s, p.e) == the paragraph's bytes. */
+ * one at the start), so raw:sub(p.s, p.e) == the paragraph's bytes.
+ *
+ * Every read is work (lstate_await): in a trang serve job it runs on a worker
+ * thread while the job is suspended, rows copied out (the iterator takes a
+ * batch at a time) and made Lua values when it resumes; elsewhere in place.
+ * The connection is used under its sql_conn lock, by one thread at a time. */
 #include <stdlib.h>
 #include <string.h>
 
 #include "buf.h"
 #include "fts.h"
 #include "lua_state.h"
+#include "sql_job.h"
 #include "store.h"
 
 struct corpus_ctx {
 	struct store db;
+	struct sql_conn conn;     /* its lock: whoever uses db.db holds it */
 	sqlite3_stmt *body;       /* raw, text of one article */
 	sqlite3_stmt *paragraphs; /* paragraphs of one article */
 	sqlite3_stmt *sentences;  /* sentences of one article, with their paragraph */
@@ -29,20 +36,41 @@ struct article {
 	sqlite3_int64 id;
 };
 
-/* A running corpus.articles: the statement, and whether a row is waiting
- * (the first step runs in articles() so a bad query fails there). */
-struct corpus_iter {
-	sqlite3_stmt *stmt;
-	bool pending;
+#define ITER_BATCH 64 /* articles per batch of the iterator */
+#define NBINDS 5
+
+/* A read: a statement of its own (sql, prepared by the first run) or one of
+ * the context's (shared: bound, stepped to the end and reset in one run),
+ * its parameters as C values, and the rows copied out. The iterator of
+ * corpus.articles is one too, handing its rows out one by one. */
+struct corpus_op {
+	struct sql_job job;
+	struct corpus_ctx *c;
+	char *sql;                 /* own statement's SQL (malloc'd), until prepared */
+	sqlite3_stmt *stmt;        /* own statement */
+	sqlite3_stmt *shared;      /* or a cached one of c */
+	struct {
+		int type;              /* 0: not bound, SQLITE_INTEGER, SQLITE_TEXT */
+		sqlite3_int64 i;
+		char *s;               /* malloc'd */
+		size_t len;
+	} binds[NBINDS];           /* parameter i + 1 */
+	size_t batch;              /* rows per run; 0: all */
+	/* set by a run */
+	int rc;                    /* SQLITE_ROW: more rows may come; SQLITE_DONE; else an error */
+	char errmsg[256];
+	struct sql_rows rows;
+	size_t next;               /* the iterator: the next row to hand out */
 };
 
 static const char ctx_key = 'c';     /* registry: the corpus_ctx userdata */
 static const char article_mt = 'a';  /* registry: metatable of articles */
-static const char iter_mt = 'i';     /* registry: metatable of iterators */
+static const char op_mt = 'i';       /* registry: metatable of corpus_op */
 
 #define ARTICLE_COLUMNS "a.id, a.path, a.title, a.date, a.url, a.author, a.source"
 static const char *const cheap_fields[] = {"path", "title", "date", "url", "author", "source"};
 
+/* The state is closing: no work is in flight, nothing holds the lock. */
 static int ctx_gc(lua_State *L)
 {
 	struct corpus_ctx *c = lua_touserdata(L, 1);
@@ -50,8 +78,15 @@ static int ctx_gc(lua_State *L)
 	sqlite3_finalize(c->paragraphs);
 	sqlite3_finalize(c->sentences);
 	c->body = c->paragraphs = c->sentences = NULL;
+	sql_conn_destroy(&c->conn);
 	store_close(&c->db);
 	return 0;
+}
+
+/* Cancels only a job's statement (on a worker); nothing in place. */
+static int corpus_progress(void *ud)
+{
+	return sql_conn_progress(&((struct corpus_ctx *)ud)->conn);
 }
 
 static const char *db_path_of(lua_State *L)
@@ -82,6 +117,8 @@ static struct corpus_ctx *ctx_check(lua_State *L)
 	lua_setmetatable(L, -2); /* stack: [ctx] */
 	if (store_open(&c->db, db_path_of(L), STORE_READ))
 		luaL_error(L, "trang.corpus: %s", c->db.err);
+	if (sql_conn_init(&c->conn, c->db.db))
+		luaL_error(L, "trang.corpus: cannot make a lock for the connection");
 	if (store_prepare(&c->db, &c->body, "SELECT raw, text FROM articles WHERE id = ?") ||
 	    store_prepare(&c->db, &c->paragraphs,
 	                  "SELECT idx, kind, s, e, text FROM paragraphs WHERE article_id = ? "
@@ -91,8 +128,141 @@ static struct corpus_ctx *ctx_check(lua_State *L)
 	                  "JOIN paragraphs p ON p.id = s.paragraph_id WHERE s.article_id = ? "
 	                  "ORDER BY s.idx"))
 		luaL_error(L, "trang.corpus: %s", c->db.err);
+	sqlite3_progress_handler(c->db.db, SQL_PROGRESS_OPS, corpus_progress, c);
 	lua_rawsetp(L, LUA_REGISTRYINDEX, &ctx_key);
 	return c;
+}
+
+/* ---- reads as work ---- */
+
+static int op_close(lua_State *L)
+{
+	struct corpus_op *op = lua_touserdata(L, 1);
+	if (op->stmt) {
+		sql_conn_finalize(&op->c->conn, op->stmt);
+		op->stmt = NULL;
+	}
+	sql_rows_free(&op->rows);
+	free(op->sql);
+	op->sql = NULL;
+	for (int i = 0; i < NBINDS; i++) {
+		free(op->binds[i].s);
+		op->binds[i].s = NULL;
+	}
+	return 0;
+}
+
+/* Pushes a new op on c. */
+static struct corpus_op *push_op(lua_State *L, struct corpus_ctx *c)
+{
+	struct corpus_op *op = lua_newuserdatauv(L, sizeof *op, 0);
+	memset(op, 0, sizeof *op);
+	atomic_init(&op->job.cancel, 0);
+	op->c = c;
+	if (lua_rawgetp(L, LUA_REGISTRYINDEX, &op_mt) == LUA_TNIL) {
+		lua_pop(L, 1);
+		lua_createtable(L, 0, 3);
+		lua_pushcfunction(L, op_close);
+		lua_setfield(L, -2, "__gc");
+		lua_pushcfunction(L, op_close);
+		lua_setfield(L, -2, "__close");
+		lua_pushliteral(L, "trang.corpus.iterator");
+		lua_setfield(L, -2, "__name");
+		lua_pushvalue(L, -1);
+		lua_rawsetp(L, LUA_REGISTRYINDEX, &op_mt);
+	}
+	lua_setmetatable(L, -2);
+	return op;
+}
+
+/* Sets parameter i (1-based) to a copy of s; raises when out of memory. */
+static void op_bind_text(lua_State *L, struct corpus_op *op, int i, const char *s, size_t len)
+{
+	op->binds[i - 1].s = malloc(len + 1);
+	if (!op->binds[i - 1].s)
+		luaL_error(L, "not enough memory");
+	memcpy(op->binds[i - 1].s, s, len);
+	op->binds[i - 1].s[len] = '\0';
+	op->binds[i - 1].len = len;
+	op->binds[i - 1].type = SQLITE_TEXT;
+}
+
+static void op_bind_int(struct corpus_op *op, int i, sqlite3_int64 v)
+{
+	op->binds[i - 1].type = SQLITE_INTEGER;
+	op->binds[i - 1].i = v;
+}
+
+static void op_apply_binds(struct corpus_op *op, sqlite3_stmt *stmt)
+{
+	for (int i = 0; i < NBINDS; i++) {
+		if (op->binds[i].type == SQLITE_INTEGER)
+			sqlite3_bind_int64(stmt, i + 1, op->binds[i].i);
+		else if (op->binds[i].type == SQLITE_TEXT)
+			sqlite3_bind_text64(stmt, i + 1, op->binds[i].s, op->binds[i].len, SQLITE_TRANSIENT,
+			                    SQLITE_UTF8);
+	}
+}
+
+/* The work: prepares (own statement, first time) and steps a batch, or runs
+ * a shared statement to its end. Touches no Lua. */
+static void op_run(void *ud)
+{
+	struct corpus_op *op = ud;
+	struct corpus_ctx *c = op->c;
+	sql_conn_begin(&c->conn, &op->job);
+	op->rc = SQLITE_OK;
+	if (sql_job_cancelled(&op->job)) {
+		op->rc = SQLITE_INTERRUPT;
+		snprintf(op->errmsg, sizeof op->errmsg, "interrupted");
+		goto done;
+	}
+	sqlite3_stmt *stmt = op->shared;
+	if (stmt) {
+		sqlite3_reset(stmt);
+		op_apply_binds(op, stmt);
+	} else {
+		if (!op->stmt) {
+			int rc = sqlite3_prepare_v2(c->db.db, op->sql, -1, &op->stmt, NULL);
+			if (rc != SQLITE_OK) {
+				op->rc = rc;
+				snprintf(op->errmsg, sizeof op->errmsg, "%s", sqlite3_errmsg(c->db.db));
+				goto done;
+			}
+			op_apply_binds(op, op->stmt);
+		}
+		stmt = op->stmt;
+	}
+	op->rc = sql_step_rows(stmt, &op->rows, op->shared ? 0 : op->batch, 0);
+	if (op->rc != SQLITE_ROW && op->rc != SQLITE_DONE)
+		snprintf(op->errmsg, sizeof op->errmsg, "%s",
+		         op->rc == SQLITE_NOMEM ? "not enough memory" : sqlite3_errmsg(c->db.db));
+	if (op->shared) {
+		sqlite3_reset(stmt);
+	} else if (op->rc != SQLITE_ROW) {
+		/* done or failed: a statement left stepping holds a read transaction */
+		sqlite3_finalize(op->stmt);
+		op->stmt = NULL;
+	}
+done:
+	sql_conn_end(&c->conn);
+}
+
+static void op_cancel(void *ud)
+{
+	sql_job_cancel(&((struct corpus_op *)ud)->job);
+}
+
+/* Runs op (suspending the run: k continues it; or in place, then k). */
+static int op_await(lua_State *L, struct corpus_op *op, lua_KContext kc, lua_KFunction k)
+{
+	struct lstate_work w = {op_run, op_cancel, op};
+	return lstate_await(L, &w, kc, k);
+}
+
+static bool op_failed(const struct corpus_op *op)
+{
+	return op->rc != SQLITE_ROW && op->rc != SQLITE_DONE;
 }
 
 /* ---- articles ---- */
@@ -119,84 +289,96 @@ static int article_error(lua_State *L, int idx, const char *what, const char *de
 	return luaL_error(L, "article %s: %s: %s", path ? path : "?", what, detail);
 }
 
-/* Loads raw and text into the user value table of the article at idx. */
-static void article_load_body(lua_State *L, int idx)
+/* Pushes a copied text or blob value as a string ("" for NULL). */
+static void push_bytes(lua_State *L, sqlite3_value *v)
 {
-	struct article *a = check_article(L, idx);
-	struct corpus_ctx *c = ctx_check(L);
-	sqlite3_reset(c->body);
-	sqlite3_bind_int64(c->body, 1, a->id);
-	int rc = sqlite3_step(c->body);
-	if (rc != SQLITE_ROW) {
-		const char *why = rc == SQLITE_DONE ? "no longer in the database" : sqlite3_errmsg(c->db.db);
-		lua_pushstring(L, why);
-		sqlite3_reset(c->body);
-		article_error(L, idx, "cannot load its text", lua_tostring(L, -1));
-	}
-	lua_getiuservalue(L, idx, 1); /* stack: [..., fields] */
-	const void *raw = sqlite3_column_blob(c->body, 0);
-	lua_pushlstring(L, raw ? raw : "", (size_t)sqlite3_column_bytes(c->body, 0));
-	lua_setfield(L, -2, "raw");
-	const unsigned char *text = sqlite3_column_text(c->body, 1);
-	lua_pushlstring(L, text ? (const char *)text : "", (size_t)sqlite3_column_bytes(c->body, 1));
-	lua_setfield(L, -2, "text");
-	lua_pop(L, 1);
-	sqlite3_reset(c->body);
+	const void *p = sqlite3_value_type(v) == SQLITE_BLOB ? sqlite3_value_blob(v)
+	                                                      : (const void *)sqlite3_value_text(v);
+	lua_pushlstring(L, p ? p : "", p ? (size_t)sqlite3_value_bytes(v) : 0);
 }
 
-/* Pushes {idx=, kind=, s=, e=, text= [, paragraph=]} for each row of stmt
- * (columns: idx, kind, s, e, text [, paragraph idx]) as an array. */
-static int push_spans(lua_State *L, int idx, sqlite3_stmt *stmt, bool with_paragraph)
+/* Continuation of the article's __index for text and raw. Stack:
+ * [article, key, op]. Stores raw and text in the user value, pushes key's. */
+static int body_k(lua_State *L, int status, lua_KContext kc)
 {
-	struct article *a = check_article(L, idx);
-	sqlite3_reset(stmt);
-	sqlite3_bind_int64(stmt, 1, a->id);
-	lua_newtable(L); /* stack: [..., items] */
-	lua_Integer n = 0;
-	int rc;
-	while ((rc = sqlite3_step(stmt)) == SQLITE_ROW) {
+	(void)status;
+	(void)kc;
+	struct corpus_op *op = lua_touserdata(L, 3);
+	if (op_failed(op) || op->rows.n == 0)
+		return article_error(L, 1, "cannot load its text",
+		                     op->rows.n == 0 && !op_failed(op) ? "no longer in the database"
+		                                                        : op->errmsg);
+	lua_getiuservalue(L, 1, 1); /* stack: [article, key, op, fields] */
+	push_bytes(L, sql_rows_at(&op->rows, 0, 0));
+	lua_setfield(L, -2, "raw");
+	push_bytes(L, sql_rows_at(&op->rows, 0, 1));
+	lua_setfield(L, -2, "text");
+	lua_pop(L, 1);
+	sql_rows_clear(&op->rows);
+	article_field(L, 1, lua_tostring(L, 2));
+	return 1;
+}
+
+/* Continuation of paragraphs() and sentences(). Stack: [article, op];
+ * kc: with the paragraph column. Pushes the array of spans. */
+static int spans_k(lua_State *L, int status, lua_KContext kc)
+{
+	(void)status;
+	bool with_paragraph = kc != 0;
+	struct corpus_op *op = lua_touserdata(L, 2);
+	if (op_failed(op))
+		return article_error(L, 1, "cannot read its spans", op->errmsg);
+	const struct sql_rows *r = &op->rows;
+	lua_createtable(L, (int)r->n, 0); /* stack: [article, op, items] */
+	for (size_t i = 0; i < r->n; i++) {
 		lua_createtable(L, 0, 6);
-		lua_pushinteger(L, (lua_Integer)sqlite3_column_int64(stmt, 0) + 1);
+		lua_pushinteger(L, (lua_Integer)sqlite3_value_int64(sql_rows_at(r, i, 0)) + 1);
 		lua_setfield(L, -2, "idx");
-		lua_pushstring(L, (const char *)sqlite3_column_text(stmt, 1));
+		push_bytes(L, sql_rows_at(r, i, 1));
 		lua_setfield(L, -2, "kind");
-		lua_pushinteger(L, (lua_Integer)sqlite3_column_int64(stmt, 2) + 1);
+		lua_pushinteger(L, (lua_Integer)sqlite3_value_int64(sql_rows_at(r, i, 2)) + 1);
 		lua_setfield(L, -2, "s");
-		lua_pushinteger(L, (lua_Integer)sqlite3_column_int64(stmt, 3));
+		lua_pushinteger(L, (lua_Integer)sqlite3_value_int64(sql_rows_at(r, i, 3)));
 		lua_setfield(L, -2, "e");
-		lua_pushlstring(L, (const char *)sqlite3_column_text(stmt, 4),
-		                (size_t)sqlite3_column_bytes(stmt, 4));
+		push_bytes(L, sql_rows_at(r, i, 4));
 		lua_setfield(L, -2, "text");
 		if (with_paragraph) {
-			lua_pushinteger(L, (lua_Integer)sqlite3_column_int64(stmt, 5) + 1);
+			lua_pushinteger(L, (lua_Integer)sqlite3_value_int64(sql_rows_at(r, i, 5)) + 1);
 			lua_setfield(L, -2, "paragraph");
 		}
-		lua_rawseti(L, -2, ++n);
+		lua_rawseti(L, -2, (lua_Integer)i + 1);
 	}
-	if (rc != SQLITE_DONE) {
-		lua_pushstring(L, sqlite3_errmsg(sqlite3_db_handle(stmt)));
-		sqlite3_reset(stmt);
-		return article_error(L, idx, "cannot read its spans", lua_tostring(L, -1));
-	}
-	sqlite3_reset(stmt);
+	size_t n = r->n;
+	sql_rows_clear(&op->rows);
 	lstate_check_budget(L, (unsigned)n);
 	return 1;
+}
+
+/* paragraphs() or sentences() of the article at 1 through shared. */
+static int article_spans(lua_State *L, bool sentences)
+{
+	struct article *a = check_article(L, 1);
+	struct corpus_ctx *c = ctx_check(L);
+	lua_settop(L, 1);
+	struct corpus_op *op = push_op(L, c); /* stack: [article, op] */
+	lua_toclose(L, 2);
+	op->shared = sentences ? c->sentences : c->paragraphs;
+	op_bind_int(op, 1, a->id);
+	return op_await(L, op, sentences, spans_k);
 }
 
 /* article:paragraphs() -> array of {idx=, kind=, s=, e=, text=} in order;
  * kind: title dateline lead body caption byline source */
 static int article_paragraphs(lua_State *L)
 {
-	check_article(L, 1);
-	return push_spans(L, 1, ctx_check(L)->paragraphs, false);
+	return article_spans(L, false);
 }
 
 /* article:sentences() -> array of {idx=, kind=, s=, e=, text=, paragraph=};
  * kind is its paragraph's kind, paragraph its paragraph's idx */
 static int article_sentences(lua_State *L)
 {
-	check_article(L, 1);
-	return push_spans(L, 1, ctx_check(L)->sentences, true);
+	return article_spans(L, true);
 }
 
 /* __index: the cheap fields from the user value; text and raw loaded on
@@ -215,9 +397,13 @@ static int article_index(lua_State *L)
 		return 1;
 	lua_pop(L, 1);
 	if (strcmp(key, "text") == 0 || strcmp(key, "raw") == 0) {
-		article_load_body(L, 1);
-		article_field(L, 1, key);
-		return 1;
+		struct corpus_ctx *c = ctx_check(L);
+		lua_settop(L, 2);
+		struct corpus_op *op = push_op(L, c); /* stack: [article, key, op] */
+		lua_toclose(L, 3);
+		op->shared = c->body;
+		op_bind_int(op, 1, a->id);
+		return op_await(L, op, 0, body_k);
 	}
 	lua_pushvalue(L, 2);
 	lua_rawget(L, lua_upvalueindex(1));
@@ -261,17 +447,17 @@ static void push_article_mt(lua_State *L)
 	lua_rawsetp(L, LUA_REGISTRYINDEX, &article_mt);
 }
 
-/* Pushes an article from the current row of stmt (ARTICLE_COLUMNS). */
-static void push_article(lua_State *L, sqlite3_stmt *stmt)
+/* Pushes an article from copied row `row` of r (ARTICLE_COLUMNS). */
+static void push_article(lua_State *L, const struct sql_rows *r, size_t row)
 {
 	struct article *a = lua_newuserdatauv(L, sizeof *a, 1);
-	a->id = sqlite3_column_int64(stmt, 0);
+	a->id = sqlite3_value_int64(sql_rows_at(r, row, 0));
 	lua_createtable(L, 0, 8); /* stack: [article, fields] */
 	for (int i = 0; i < 6; i++) {
-		if (sqlite3_column_type(stmt, i + 1) == SQLITE_NULL)
+		sqlite3_value *v = sql_rows_at(r, row, i + 1);
+		if (sqlite3_value_type(v) == SQLITE_NULL)
 			continue;
-		lua_pushlstring(L, (const char *)sqlite3_column_text(stmt, i + 1),
-		                (size_t)sqlite3_column_bytes(stmt, i + 1));
+		lua_pushlstring(L, (const char *)sqlite3_value_text(v), (size_t)sqlite3_value_bytes(v));
 		lua_setfield(L, -2, cheap_fields[i]);
 	}
 	lua_setiuservalue(L, -2, 1);
@@ -357,115 +543,109 @@ static int build_sql(buf *sql, const char *what, const struct filter *f, bool wi
 	return rc ? -1 : 0;
 }
 
-static void bind_filter(sqlite3_stmt *stmt, const struct filter *f)
+/* Copies f's parameters but match (select_op's) into op; raises when out
+ * of memory. */
+static void bind_filter(lua_State *L, struct corpus_op *op, const struct filter *f)
 {
 	if (f->since)
-		sqlite3_bind_text(stmt, 1, f->since, -1, SQLITE_TRANSIENT);
+		op_bind_text(L, op, 1, f->since, strlen(f->since));
 	if (f->until)
-		sqlite3_bind_text(stmt, 2, f->until, -1, SQLITE_TRANSIENT);
+		op_bind_text(L, op, 2, f->until, strlen(f->until));
 	if (f->source)
-		sqlite3_bind_text(stmt, 3, f->source, -1, SQLITE_TRANSIENT);
-	if (f->match.len)
-		sqlite3_bind_text(stmt, 4, f->match.data, (int)f->match.len, SQLITE_TRANSIENT);
+		op_bind_text(L, op, 3, f->source, strlen(f->source));
 	if (f->limit)
-		sqlite3_bind_int64(stmt, 5, f->limit);
+		op_bind_int(op, 5, f->limit);
 }
 
-static int iter_close(lua_State *L)
-{
-	struct corpus_iter *it = lua_touserdata(L, 1);
-	if (it->stmt) {
-		sqlite3_finalize(it->stmt);
-		it->stmt = NULL;
-	}
-	return 0;
-}
-
-/* Pushes a new iterator userdata (finalizes its statement on __gc and
- * __close: a loop left by break or error frees it at once). */
-static struct corpus_iter *push_iter(lua_State *L)
-{
-	struct corpus_iter *it = lua_newuserdatauv(L, sizeof *it, 0);
-	it->stmt = NULL;
-	it->pending = false;
-	if (lua_rawgetp(L, LUA_REGISTRYINDEX, &iter_mt) == LUA_TNIL) {
-		lua_pop(L, 1);
-		lua_createtable(L, 0, 3);
-		lua_pushcfunction(L, iter_close);
-		lua_setfield(L, -2, "__gc");
-		lua_pushcfunction(L, iter_close);
-		lua_setfield(L, -2, "__close");
-		lua_pushliteral(L, "trang.corpus.iterator");
-		lua_setfield(L, -2, "__name");
-		lua_pushvalue(L, -1);
-		lua_rawsetp(L, LUA_REGISTRYINDEX, &iter_mt);
-	}
-	lua_setmetatable(L, -2);
-	return it;
-}
-
-/* Prepares the selection of options table at arg into a new iterator
- * (pushed) and runs its first step. Raises on a bad query. */
-static struct corpus_iter *select_articles(lua_State *L, int arg, const char *what, bool order)
+/* Pushes an op selecting with the options table at arg, ready for its first
+ * run (which prepares it). Raises on a bad option or query. */
+static struct corpus_op *select_op(lua_State *L, int arg, const char *what, bool order)
 {
 	struct corpus_ctx *c = ctx_check(L);
 	struct filter f;
 	bool strict;
 	read_filter(L, arg, &f, &strict);
-	struct corpus_iter *it = push_iter(L);
+	struct corpus_op *op = push_op(L, c);
 	buf sql = BUF_INIT;
 	int bad_match = rewrite_match(L, arg, &f.match, strict);
-	int rc = bad_match ? SQLITE_OK : build_sql(&sql, what, &f, order);
-	if (!bad_match && rc == 0)
-		rc = sqlite3_prepare_v2(c->db.db, sql.data, -1, &it->stmt, NULL);
-	buf_free(&sql);
+	int rc = bad_match ? 0 : build_sql(&sql, what, &f, order);
 	if (bad_match) {
 		buf_free(&f.match);
+		buf_free(&sql);
 		luaL_argerror(L, arg, "bad 'match' query (a quote is not closed?)");
 	}
-	if (rc != SQLITE_OK) {
+	if (rc != 0 || !(op->sql = strdup(sql.data))) {
 		buf_free(&f.match);
-		luaL_error(L, "trang.corpus: cannot select articles: %s", sqlite3_errmsg(c->db.db));
+		buf_free(&sql);
+		luaL_error(L, "trang.corpus: not enough memory");
 	}
-	bind_filter(it->stmt, &f);
+	buf_free(&sql);
+	if (f.match.len && !(op->binds[3].s = malloc(f.match.len + 1))) {
+		buf_free(&f.match);
+		luaL_error(L, "trang.corpus: not enough memory");
+	}
+	if (f.match.len) { /* copied here: op_bind_text could raise and leak the buf */
+		memcpy(op->binds[3].s, f.match.data, f.match.len);
+		op->binds[3].s[f.match.len] = '\0';
+		op->binds[3].len = f.match.len;
+		op->binds[3].type = SQLITE_TEXT;
+	}
 	buf_free(&f.match);
-	rc = sqlite3_step(it->stmt);
-	if (rc == SQLITE_ROW) {
-		it->pending = true;
-	} else if (rc != SQLITE_DONE) {
-		lua_pushstring(L, sqlite3_errmsg(c->db.db));
-		sqlite3_finalize(it->stmt);
-		it->stmt = NULL;
-		luaL_error(L, "trang.corpus: %s", lua_tostring(L, -1));
-	}
-	return it;
+	bind_filter(L, op, &f);
+	return op;
 }
 
-/* The iterator function. Upvalue 1: the corpus_iter. Returns the next
- * article, or nil at the end (the statement is finalized then). */
+/* Raises the error of a failed selection. */
+static int select_error(lua_State *L, struct corpus_op *op, const char *what)
+{
+	return luaL_error(L, "trang.corpus: %s%s", what, op->errmsg);
+}
+
+/* Continuation of the iterator function. Upvalue 1: the op. */
+static int articles_next_k(lua_State *L, int status, lua_KContext kc)
+{
+	(void)status;
+	(void)kc;
+	struct corpus_op *op = lua_touserdata(L, lua_upvalueindex(1));
+	if (op_failed(op))
+		return select_error(L, op, "reading articles: ");
+	if (op->next >= op->rows.n)
+		return 0; /* done: op_run finalized the statement */
+	lstate_check_budget(L, 10);
+	push_article(L, &op->rows, op->next++);
+	return 1;
+}
+
+/* The iterator function. Upvalue 1: the op. Returns the next article, or
+ * nil at the end (the statement is finalized then). A batch is read when
+ * the last one is used up. */
 static int articles_next(lua_State *L)
 {
-	struct corpus_iter *it = lua_touserdata(L, lua_upvalueindex(1));
-	if (!it->stmt)
-		return 0;
-	if (!it->pending) {
-		int rc = sqlite3_step(it->stmt);
-		if (rc == SQLITE_DONE) {
-			sqlite3_finalize(it->stmt);
-			it->stmt = NULL;
-			return 0;
-		}
-		if (rc != SQLITE_ROW) {
-			lua_pushstring(L, sqlite3_errmsg(sqlite3_db_handle(it->stmt)));
-			sqlite3_finalize(it->stmt);
-			it->stmt = NULL;
-			return luaL_error(L, "trang.corpus: reading articles: %s", lua_tostring(L, -1));
-		}
+	struct corpus_op *op = lua_touserdata(L, lua_upvalueindex(1));
+	if (op->next >= op->rows.n && op->rc == SQLITE_ROW) {
+		sql_rows_clear(&op->rows);
+		op->next = 0;
+		return op_await(L, op, 0, articles_next_k);
 	}
-	it->pending = false;
-	lstate_check_budget(L, 10);
-	push_article(L, it->stmt);
-	return 1;
+	return articles_next_k(L, LUA_OK, 0);
+}
+
+/* Continuation of corpus.articles. Stack: [opts, op]. */
+static int articles_k(lua_State *L, int status, lua_KContext kc)
+{
+	(void)status;
+	(void)kc;
+	struct corpus_op *op = lua_touserdata(L, 2);
+	if (op_failed(op))
+		return select_error(L, op, "cannot select articles: ");
+	lua_pushvalue(L, 2);
+	lua_pushcclosure(L, articles_next, 1); /* stack: [opts, op, next] */
+	lua_insert(L, -2);
+	lua_pushnil(L);
+	lua_insert(L, -2);
+	lua_pushnil(L);
+	lua_insert(L, -2); /* stack: [opts, next, nil, nil, op] */
+	return 4;
 }
 
 /* for article in corpus.articles{since=, ["until"]=, source=, match=,
@@ -473,34 +653,59 @@ static int articles_next(lua_State *L)
  * -> iterator, nil, nil, closing value. Articles come in id order; since and
  * until compare ISO dates (until inclusive at its precision; undated articles
  * are left out when either is given); match is a full-text query as for
- * `trang search` (folded unless strict). Raises on a bad option or query. */
+ * `trang search` (folded unless strict). Raises on a bad option or query.
+ * The first batch is read here, so a bad query fails here. */
 static int corpus_articles(lua_State *L)
 {
 	lua_settop(L, 1);
-	select_articles(L, 1, ARTICLE_COLUMNS, true); /* stack: [opts, iter] */
-	lua_pushvalue(L, -1);
-	lua_pushcclosure(L, articles_next, 1); /* stack: [opts, iter, next] */
-	lua_insert(L, -2);
-	lua_pushnil(L);
-	lua_insert(L, -2);
-	lua_pushnil(L);
-	lua_insert(L, -2); /* stack: [opts, next, nil, nil, iter] */
-	return 4;
+	struct corpus_op *op = select_op(L, 1, ARTICLE_COLUMNS, true); /* stack: [opts, op] */
+	op->batch = ITER_BATCH;
+	return op_await(L, op, 0, articles_k);
+}
+
+/* Continuation of corpus.count. Stack: [opts, op]. */
+static int count_k(lua_State *L, int status, lua_KContext kc)
+{
+	(void)status;
+	(void)kc;
+	struct corpus_op *op = lua_touserdata(L, 2);
+	if (op_failed(op))
+		return select_error(L, op, "");
+	lua_Integer n = op->rows.n ? (lua_Integer)sqlite3_value_int64(sql_rows_at(&op->rows, 0, 0)) : 0;
+	if (lua_istable(L, 1) && lua_getfield(L, 1, "limit") == LUA_TNUMBER &&
+	    lua_tointeger(L, -1) < n)
+		n = lua_tointeger(L, -1); /* count ignores LIMIT: apply it here */
+	lua_pushinteger(L, n);
+	return 1;
 }
 
 /* corpus.count{...} -> number of articles the same options select */
 static int corpus_count(lua_State *L)
 {
 	lua_settop(L, 1);
-	struct corpus_iter *it = select_articles(L, 1, "count(*)", false);
-	lua_Integer n = it->pending ? (lua_Integer)sqlite3_column_int64(it->stmt, 0) : 0;
-	sqlite3_finalize(it->stmt);
-	it->stmt = NULL;
-	if (lua_istable(L, 1) && lua_getfield(L, 1, "limit") == LUA_TNUMBER &&
-	    lua_tointeger(L, -1) < n)
-		n = lua_tointeger(L, -1); /* count ignores LIMIT: apply it here */
-	lua_pushinteger(L, n);
-	return 1;
+	select_op(L, 1, "count(*)", false); /* stack: [opts, op] */
+	lua_toclose(L, 2);
+	return op_await(L, lua_touserdata(L, 2), 0, count_k);
+}
+
+/* Continuation of corpus.get. Stack: [key, op]. */
+static int get_k(lua_State *L, int status, lua_KContext kc)
+{
+	(void)status;
+	(void)kc;
+	struct corpus_op *op = lua_touserdata(L, 2);
+	if (op_failed(op))
+		return select_error(L, op, "");
+	if (op->rows.n) {
+		push_article(L, &op->rows, 0);
+		return 1;
+	}
+	luaL_pushfail(L);
+	lua_pushfstring(L, "no article %s %s", lua_isinteger(L, 1) ? "with id" : "named",
+	                luaL_tolstring(L, 1, NULL));
+	lua_remove(L, -2);
+	lua_pushliteral(L, "ENOENT");
+	return 3;
 }
 
 /* corpus.get(id_or_path) -> article | nil, message, "ENOENT". A path may
@@ -509,35 +714,23 @@ static int corpus_get(lua_State *L)
 {
 	struct corpus_ctx *c = ctx_check(L);
 	bool by_id = lua_isinteger(L, 1);
-	if (!by_id)
-		luaL_checkstring(L, 1);
-	struct corpus_iter *it = push_iter(L); /* stack: [key, iter] */
+	size_t len = 0;
+	const char *path = by_id ? NULL : luaL_checklstring(L, 1, &len);
+	lua_settop(L, 1);
+	struct corpus_op *op = push_op(L, c); /* stack: [key, op] */
+	lua_toclose(L, 2);
 	const char *sql = by_id ? "SELECT " ARTICLE_COLUMNS " FROM articles a WHERE a.id = ?"
 	                        : "SELECT " ARTICLE_COLUMNS " FROM articles a WHERE a.path = ?1 "
 	                          "UNION ALL SELECT " ARTICLE_COLUMNS " FROM article_aliases l "
 	                          "JOIN articles a ON a.id = l.article_id WHERE l.path = ?1 LIMIT 1";
-	if (sqlite3_prepare_v2(c->db.db, sql, -1, &it->stmt, NULL) != SQLITE_OK)
-		return luaL_error(L, "trang.corpus: %s", sqlite3_errmsg(c->db.db));
+	if (!(op->sql = strdup(sql)))
+		return luaL_error(L, "trang.corpus: not enough memory");
+	op->batch = 1;
 	if (by_id)
-		sqlite3_bind_int64(it->stmt, 1, (sqlite3_int64)lua_tointeger(L, 1));
+		op_bind_int(op, 1, (sqlite3_int64)lua_tointeger(L, 1));
 	else
-		sqlite3_bind_text(it->stmt, 1, lua_tostring(L, 1), -1, SQLITE_TRANSIENT);
-	int rc = sqlite3_step(it->stmt);
-	if (rc == SQLITE_ROW) {
-		push_article(L, it->stmt);
-		sqlite3_finalize(it->stmt);
-		it->stmt = NULL;
-		return 1;
-	}
-	if (rc != SQLITE_DONE)
-		return luaL_error(L, "trang.corpus: %s", sqlite3_errmsg(c->db.db));
-	sqlite3_finalize(it->stmt);
-	it->stmt = NULL;
-	luaL_pushfail(L);
-	lua_pushfstring(L, "no article %s %s", by_id ? "with id" : "named", luaL_tolstring(L, 1, NULL));
-	lua_remove(L, -2);
-	lua_pushliteral(L, "ENOENT");
-	return 3;
+		op_bind_text(L, op, 1, path, len);
+	return op_await(L, op, 0, get_k);
 }
 
 int luaopen_trang_corpus(lua_State *L)

@@ -12,6 +12,12 @@
  * (transactions, the trang_kv table) run with ctx->internal set. A script's
  * SQL counts toward its CPU budget through SQLite's progress handler.
  *
+ * In a trang serve job a statement runs on a worker thread while the job is
+ * suspended (lstate_await; the loop goes on), and its rows are copied out in
+ * batches and made Lua values when the job resumes; elsewhere it runs in
+ * place. The connection (opened NOMUTEX) is used under its sql_conn lock,
+ * by one thread at a time.
+ *
  * Values: SQL NULL comes back as nil (absent from the row table); integers as
  * Lua integers, reals as floats, text and blobs as strings. Parameters: nil and
  * trang.json.null bind NULL, booleans 1/0, strings as TEXT when valid UTF-8
@@ -19,6 +25,7 @@
  * full, read-only) return nil, message, code ("CONSTRAINT", "BUSY", ...);
  * misuse (SQL errors, refused statements, bad arguments) raises. */
 #include <ctype.h>
+#include <limits.h>
 #include <math.h>
 #include <stdlib.h>
 #include <string.h>
@@ -26,6 +33,7 @@
 #include <time.h>
 
 #include "lua_state.h"
+#include "sql_job.h"
 #include "store.h"
 #include "text.h"
 
@@ -33,6 +41,7 @@
 
 struct store_ctx {
 	struct store db;  /* db.db is NULL until opened */
+	struct sql_conn conn; /* its lock: whoever uses db.db holds it */
 	bool internal;    /* the host's own statement: the authorizer allows it */
 	bool corpus_read; /* LSTATE_CAP_CORPUS_READ */
 	bool may_write;   /* LSTATE_CAP_STORE_WRITE */
@@ -40,17 +49,12 @@ struct store_ctx {
 	char prefix[96];  /* "plugin_<name>_" or "script_" */
 	char ns[96];      /* key-value namespace: the prefix without its '_' */
 	char denied[256]; /* why the authorizer refused, for the error */
-	lua_State *running; /* the thread stepping a script's statement, or NULL */
+	lua_State *running; /* the thread stepping a script's statement in place, or NULL */
 };
 
-#define PROGRESS_OPS 1000 /* SQLite VM steps between budget checks */
-
-struct stmt_box {
-	sqlite3_stmt *stmt;
-};
+#define PROGRESS_OPS SQL_PROGRESS_OPS /* SQLite VM steps between budget checks */
 
 static const char ctx_key = 'c';   /* registry: the state's store_ctx userdata */
-static const char stmt_mt = 's';   /* registry: metatable of stmt_box */
 static const char json_key = 'j';  /* registry: trang.json's C table */
 
 /* ---- the authorizer ---- */
@@ -244,13 +248,17 @@ static int check_budget_protected(lua_State *L)
 	return 0;
 }
 
-/* SQLite's progress handler: counts a script's SQL toward its CPU budget.
- * It must not raise through SQLite, so the check runs under lua_pcall and a
- * spent budget interrupts the statement; run_user_step then raises the kill
- * (which stays set for the rest of the run). */
+/* SQLite's progress handler. On a worker thread (a job's statement under
+ * trang serve) it only counts and reads the cancel flag: Lua is not to be
+ * touched there, and the run's budget is charged when it resumes. In place
+ * it counts a script's SQL toward its CPU budget; that check must not raise
+ * through SQLite, so it runs under lua_pcall and a spent budget interrupts
+ * the statement (the caller then raises the kill, which stays set). */
 static int store_progress(void *ud)
 {
 	struct store_ctx *c = ud;
+	if (c->conn.job)
+		return sql_conn_progress(&c->conn);
 	lua_State *L = c->running;
 	if (!L || !lua_checkstack(L, 2))
 		return 0;
@@ -261,9 +269,12 @@ static int store_progress(void *ud)
 	return rc != LUA_OK;
 }
 
+/* The state is closing: no work is in flight (serve ends runs only after
+ * their work returned), so nothing else holds the lock. */
 static int ctx_gc(lua_State *L)
 {
 	struct store_ctx *c = lua_touserdata(L, 1);
+	sql_conn_destroy(&c->conn);
 	store_close(&c->db);
 	return 0;
 }
@@ -316,6 +327,12 @@ static struct store_ctx *ctx_get(lua_State *L)
 		lua_pushstring(L, c->db.err);
 		return NULL;
 	}
+	if (sql_conn_init(&c->conn, c->db.db)) {
+		store_close(&c->db);
+		lua_pop(L, 1);
+		lua_pushliteral(L, "trang.store: cannot make a lock for the connection");
+		return NULL;
+	}
 	c->corpus_read = (lstate_caps(st) & LSTATE_CAP_CORPUS_READ) != 0;
 	c->may_write = (lstate_caps(st) & LSTATE_CAP_STORE_WRITE) != 0;
 	make_prefix(c, lstate_plugin_name(st));
@@ -358,75 +375,34 @@ static const char *code_name(int rc)
 	}
 }
 
-/* After a failed sqlite3 call: returns nil, message, code for an expected
- * failure; raises for anything else (a refusal names its reason). */
-static int sql_fail(lua_State *L, struct store_ctx *c, int rc, const char *what)
+/* After a failed statement (denied and errmsg read while it held the lock):
+ * returns nil, message, code for an expected failure; raises for anything
+ * else (a refusal names its reason). */
+static int fail_results(lua_State *L, int rc, const char *denied, const char *errmsg,
+                        const char *what)
 {
 	const char *code = code_name(rc);
-	if (c->denied[0]) /* SQLITE_AUTH, or SQLITE_ERROR for a refused function */
-		return luaL_error(L, "%s: %s", what, c->denied);
+	if (denied[0]) /* SQLITE_AUTH, or SQLITE_ERROR for a refused function */
+		return luaL_error(L, "%s: %s", what, denied);
 	if (!code)
-		return luaL_error(L, "%s: %s", what, sqlite3_errmsg(c->db.db));
+		return luaL_error(L, "%s: %s", what, errmsg);
 	luaL_pushfail(L);
-	lua_pushfstring(L, "%s: %s", what, sqlite3_errmsg(c->db.db));
+	lua_pushfstring(L, "%s: %s", what, errmsg);
 	lua_pushstring(L, code);
 	return 3;
 }
 
-static int stmt_gc(lua_State *L)
+/* The host's own statements (store.tx), outside the authorizer, in place
+ * under the connection's lock. On failure the message goes to msg. */
+static int host_exec(struct store_ctx *c, const char *sql, char *msg, size_t msglen)
 {
-	struct stmt_box *b = lua_touserdata(L, 1);
-	if (b->stmt) {
-		sqlite3_finalize(b->stmt);
-		b->stmt = NULL;
-	}
-	return 0;
-}
-
-/* Pushes a box that finalizes its statement when collected, so a raise
- * (memory cap, timeout) between prepare and finalize leaks nothing. */
-static struct stmt_box *push_stmt_box(lua_State *L)
-{
-	struct stmt_box *b = lua_newuserdatauv(L, sizeof *b, 0);
-	b->stmt = NULL;
-	if (lua_rawgetp(L, LUA_REGISTRYINDEX, &stmt_mt) == LUA_TNIL) {
-		lua_pop(L, 1);
-		lua_createtable(L, 0, 2);
-		lua_pushcfunction(L, stmt_gc);
-		lua_setfield(L, -2, "__gc");
-		lua_pushcfunction(L, stmt_gc);
-		lua_setfield(L, -2, "__close");
-		lua_pushvalue(L, -1);
-		lua_rawsetp(L, LUA_REGISTRYINDEX, &stmt_mt);
-	}
-	lua_setmetatable(L, -2);
-	return b;
-}
-
-/* The host's own statements, outside the authorizer: prepare and step with
- * ctx->internal set, and no Lua call in between that could raise and leave it
- * set. */
-static int host_prepare(struct store_ctx *c, const char *sql, sqlite3_stmt **stmt)
-{
-	c->internal = true;
-	int rc = sqlite3_prepare_v2(c->db.db, sql, -1, stmt, NULL);
-	c->internal = false;
-	return rc;
-}
-
-static int host_step(struct store_ctx *c, sqlite3_stmt *stmt)
-{
-	c->internal = true;
-	int rc = sqlite3_step(stmt);
-	c->internal = false;
-	return rc;
-}
-
-static int host_exec(struct store_ctx *c, const char *sql)
-{
+	sql_conn_begin(&c->conn, NULL);
 	c->internal = true;
 	int rc = sqlite3_exec(c->db.db, sql, NULL, NULL, NULL);
 	c->internal = false;
+	if (rc != SQLITE_OK && msg)
+		snprintf(msg, msglen, "%s", sqlite3_errmsg(c->db.db));
+	sql_conn_end(&c->conn);
 	return rc;
 }
 
@@ -453,63 +429,373 @@ static bool is_json_null(lua_State *L, int idx)
 	return same;
 }
 
-/* Binds the Lua value at idx to parameter i; raises for values SQL has no
- * type for. */
-static void bind_value(lua_State *L, sqlite3_stmt *stmt, int i, int idx, int arg)
+/* ---- statements as work (lstate_await) ----
+ * Each call prepares, binds and steps its statement in op_run: on a worker
+ * thread when the run can be suspended (trang serve), in place otherwise.
+ * op_run touches no Lua: parameters are read into C first (strings stay on
+ * the caller's stack) and rows come back as copies, which the continuation
+ * turns into Lua values on the loop thread, batch by batch. */
+
+#define BATCH_ROWS 1000          /* rows per batch, so copies stay small */
+#define BATCH_BYTES ((size_t)4 << 20)
+
+struct store_param {
+	int type; /* SQLITE_NULL, _INTEGER, _FLOAT, _TEXT, _BLOB */
+	sqlite3_int64 i;
+	double d;
+	const char *s; /* a Lua string on the caller's stack */
+	size_t len;
+};
+
+enum op_fail {
+	OP_FAIL_NONE,
+	OP_FAIL_SQL,      /* rc, denied, errmsg */
+	OP_FAIL_NO_SQL,   /* nothing but spaces and comments */
+	OP_FAIL_SEVERAL,  /* more than one statement */
+	OP_FAIL_NPARAMS,  /* more parameters given than the statement has */
+	OP_FAIL_BIND,     /* rc from binding parameter bad_param */
+	OP_FAIL_NOMEM,
+};
+
+/* A userdata on the caller's stack, to-be-closed: if the run is cancelled
+ * while it waits, closing it finalizes the statement. */
+struct store_op {
+	struct sql_job job;
+	struct store_ctx *c;
+	const char *sql;           /* on the caller's stack */
+	size_t len;
+	bool internal;             /* the host's own statement: no authorizer limits */
+	bool keep_rows;            /* a query: copy rows; else step to the end */
+	bool kv_ensure;            /* create trang_kv first */
+	bool kv_purge;             /* store.set: then drop the namespace's expired keys */
+	double now;                /* store.set: for the purge */
+	struct store_param *params;
+	int nparams;
+	lua_State *budget_L;       /* in place: the progress handler checks the run's budget */
+	/* set by op_run */
+	sqlite3_stmt *stmt;
+	bool prepared;
+	int rc;                    /* SQLITE_ROW: a batch is ready, more may come; SQLITE_DONE */
+	enum op_fail fail;
+	int fail_arg;              /* OP_FAIL_NPARAMS: the statement's count; OP_FAIL_BIND: index */
+	char denied[256], errmsg[256];
+	sqlite3_int64 total_before, changes;
+	char **colnames;           /* ncol names, copied after prepare */
+	int ncol;
+	struct sql_rows rows;
+};
+
+static const char op_mt = 'o'; /* registry: metatable of store_op */
+
+static void op_release(struct store_op *op)
 {
-	int rc = SQLITE_OK;
+	if (op->stmt) {
+		sql_conn_finalize(&op->c->conn, op->stmt);
+		op->stmt = NULL;
+	}
+	sql_rows_free(&op->rows);
+	if (op->colnames) {
+		for (int i = 0; i < op->ncol; i++)
+			free(op->colnames[i]);
+		free(op->colnames);
+		op->colnames = NULL;
+	}
+	free(op->params);
+	op->params = NULL;
+}
+
+static int op_gc(lua_State *L)
+{
+	op_release(lua_touserdata(L, 1));
+	return 0;
+}
+
+/* Pushes a new op on ctx c (to-be-closed in the caller's frame); sql is the
+ * string at index sql_idx (or a host statement's literal when sql_idx is 0). */
+static struct store_op *push_op(lua_State *L, struct store_ctx *c, const char *sql, size_t len)
+{
+	struct store_op *op = lua_newuserdatauv(L, sizeof *op, 0);
+	memset(op, 0, sizeof *op);
+	atomic_init(&op->job.cancel, 0);
+	op->c = c;
+	op->sql = sql;
+	op->len = len;
+	if (lua_rawgetp(L, LUA_REGISTRYINDEX, &op_mt) == LUA_TNIL) {
+		lua_pop(L, 1);
+		lua_createtable(L, 0, 2);
+		lua_pushcfunction(L, op_gc);
+		lua_setfield(L, -2, "__gc");
+		lua_pushcfunction(L, op_gc);
+		lua_setfield(L, -2, "__close");
+		lua_pushvalue(L, -1);
+		lua_rawsetp(L, LUA_REGISTRYINDEX, &op_mt);
+	}
+	lua_setmetatable(L, -2);
+	lua_toclose(L, -1);
+	return op;
+}
+
+/* Reads argument idx into param p; raises (argument arg) for values SQL has
+ * no type for. */
+static void read_param(lua_State *L, struct store_param *p, int idx, int arg)
+{
+	memset(p, 0, sizeof *p);
 	switch (lua_type(L, idx)) {
 	case LUA_TNIL:
 	case LUA_TNONE:
-		rc = sqlite3_bind_null(stmt, i);
+		p->type = SQLITE_NULL;
 		break;
 	case LUA_TBOOLEAN:
-		rc = sqlite3_bind_int(stmt, i, lua_toboolean(L, idx));
+		p->type = SQLITE_INTEGER;
+		p->i = lua_toboolean(L, idx);
 		break;
 	case LUA_TNUMBER:
-		if (lua_isinteger(L, idx))
-			rc = sqlite3_bind_int64(stmt, i, (sqlite3_int64)lua_tointeger(L, idx));
-		else
-			rc = sqlite3_bind_double(stmt, i, lua_tonumber(L, idx));
+		if (lua_isinteger(L, idx)) {
+			p->type = SQLITE_INTEGER;
+			p->i = (sqlite3_int64)lua_tointeger(L, idx);
+		} else {
+			p->type = SQLITE_FLOAT;
+			p->d = lua_tonumber(L, idx);
+		}
 		break;
-	case LUA_TSTRING: {
-		size_t len;
-		const char *s = lua_tolstring(L, idx, &len);
-		if (text_utf8_check(s, len) == len)
-			rc = sqlite3_bind_text64(stmt, i, s, len, SQLITE_TRANSIENT, SQLITE_UTF8);
-		else
-			rc = sqlite3_bind_blob64(stmt, i, s, len, SQLITE_TRANSIENT);
+	case LUA_TSTRING:
+		p->s = lua_tolstring(L, idx, &p->len);
+		p->type = text_utf8_check(p->s, p->len) == p->len ? SQLITE_TEXT : SQLITE_BLOB;
 		break;
-	}
 	default:
 		if (is_json_null(L, idx)) {
-			rc = sqlite3_bind_null(stmt, i);
+			p->type = SQLITE_NULL;
 			break;
 		}
 		lua_pushfstring(L, "cannot bind a %s as an SQL parameter", luaL_typename(L, idx));
 		luaL_argerror(L, arg, lua_tostring(L, -1));
 	}
-	if (rc != SQLITE_OK)
-		luaL_error(L, "binding parameter %d: %s", i, sqlite3_errstr(rc));
 }
 
-/* Pushes column i of the current row (nil for NULL). */
-static void push_column(lua_State *L, sqlite3_stmt *stmt, int i)
+/* Room for n parameters (raises when out of memory). */
+static void op_params(lua_State *L, struct store_op *op, int n)
 {
-	switch (sqlite3_column_type(stmt, i)) {
+	if (n <= 0)
+		return;
+	op->params = calloc((size_t)n, sizeof *op->params);
+	if (!op->params)
+		luaL_error(L, "not enough memory");
+	op->nparams = n;
+}
+
+static void op_param_text(struct store_op *op, int i, const char *s, size_t len)
+{
+	op->params[i] = (struct store_param){.type = SQLITE_TEXT, .s = s, .len = len};
+}
+
+static int op_bind(sqlite3_stmt *stmt, int i, const struct store_param *p)
+{
+	switch (p->type) {
+	case SQLITE_INTEGER: return sqlite3_bind_int64(stmt, i, p->i);
+	case SQLITE_FLOAT: return sqlite3_bind_double(stmt, i, p->d);
+	case SQLITE_TEXT: return sqlite3_bind_text64(stmt, i, p->s, p->len, SQLITE_TRANSIENT, SQLITE_UTF8);
+	case SQLITE_BLOB: return sqlite3_bind_blob64(stmt, i, p->s, p->len, SQLITE_TRANSIENT);
+	default: return sqlite3_bind_null(stmt, i);
+	}
+}
+
+/* Records the connection's error (under the lock). */
+static void op_sql_failed(struct store_op *op, int rc)
+{
+	op->rc = rc;
+	op->fail = OP_FAIL_SQL;
+	snprintf(op->denied, sizeof op->denied, "%s", op->c->denied);
+	snprintf(op->errmsg, sizeof op->errmsg, "%s", sqlite3_errmsg(op->c->db.db));
+}
+
+/* Under the lock: prepares and binds. false with op->fail set. */
+static bool op_prepare(struct store_op *op)
+{
+	struct store_ctx *c = op->c;
+	op->prepared = true;
+	if (op->kv_ensure) {
+		c->internal = true;
+		int rc = sqlite3_exec(c->db.db,
+		                      "CREATE TABLE IF NOT EXISTS " KV_TABLE "(\n"
+		                      "  ns TEXT NOT NULL, key TEXT NOT NULL,\n"
+		                      "  kind TEXT NOT NULL,  -- s string, i integer, f float, b boolean, j JSON\n"
+		                      "  value, expires REAL,  -- epoch seconds; NULL: never\n"
+		                      "  PRIMARY KEY (ns, key)) WITHOUT ROWID",
+		                      NULL, NULL, NULL);
+		c->internal = false;
+		if (rc != SQLITE_OK) {
+			op_sql_failed(op, rc);
+			return false;
+		}
+	}
+	const char *tail = NULL;
+	c->internal = op->internal;
+	int rc = sqlite3_prepare_v3(c->db.db, op->sql, (int)op->len, 0, &op->stmt, &tail);
+	c->internal = false;
+	if (rc != SQLITE_OK) {
+		op_sql_failed(op, rc);
+		return false;
+	}
+	if (!op->stmt) {
+		op->fail = OP_FAIL_NO_SQL;
+		return false;
+	}
+	for (; tail && tail < op->sql + op->len; tail++)
+		if (!isspace((unsigned char)*tail) && *tail != ';') {
+			op->fail = OP_FAIL_SEVERAL;
+			return false;
+		}
+	int nparams = sqlite3_bind_parameter_count(op->stmt);
+	if (op->nparams > nparams) {
+		op->fail = OP_FAIL_NPARAMS;
+		op->fail_arg = nparams;
+		return false;
+	}
+	for (int i = 0; i < op->nparams; i++) { /* the rest stay NULL */
+		rc = op_bind(op->stmt, i + 1, &op->params[i]);
+		if (rc != SQLITE_OK) {
+			op->fail = OP_FAIL_BIND;
+			op->fail_arg = i + 1;
+			op->rc = rc;
+			return false;
+		}
+	}
+	if (op->keep_rows) {
+		op->ncol = sqlite3_column_count(op->stmt);
+		op->colnames = calloc((size_t)op->ncol + 1, sizeof *op->colnames);
+		for (int i = 0; op->colnames && i < op->ncol; i++) {
+			const char *name = sqlite3_column_name(op->stmt, i);
+			op->colnames[i] = strdup(name ? name : "?");
+			if (!op->colnames[i]) {
+				op->fail = OP_FAIL_NOMEM;
+				return false;
+			}
+		}
+		if (!op->colnames) {
+			op->fail = OP_FAIL_NOMEM;
+			return false;
+		}
+	}
+	op->total_before = sqlite3_total_changes64(c->db.db);
+	return true;
+}
+
+/* store.set's purge of expired keys (best effort, under the lock). */
+static void op_purge(struct store_op *op)
+{
+	struct store_ctx *c = op->c;
+	sqlite3_stmt *purge = NULL;
+	c->internal = true;
+	if (sqlite3_prepare_v2(c->db.db, "DELETE FROM " KV_TABLE " WHERE ns = ?1 AND expires <= ?2", -1,
+	                       &purge, NULL) == SQLITE_OK) {
+		sqlite3_bind_text(purge, 1, c->ns, -1, SQLITE_TRANSIENT);
+		sqlite3_bind_double(purge, 2, op->now);
+		sqlite3_step(purge);
+	}
+	sqlite3_finalize(purge);
+	c->internal = false;
+}
+
+/* The work: prepares (first time), then steps one batch. No Lua here
+ * unless in place (budget_L), where the progress handler checks the budget. */
+static void op_run(void *ud)
+{
+	struct store_op *op = ud;
+	struct store_ctx *c = op->c;
+	sql_conn_begin(&c->conn, op->budget_L ? NULL : &op->job);
+	c->running = op->budget_L;
+	c->denied[0] = '\0';
+	if (sql_job_cancelled(&op->job)) {
+		op->rc = SQLITE_INTERRUPT;
+		op->fail = OP_FAIL_SQL;
+		snprintf(op->errmsg, sizeof op->errmsg, "interrupted");
+		goto done;
+	}
+	if (!op->prepared && !op_prepare(op))
+		goto done;
+	c->internal = op->internal;
+	int rc = sql_step_rows(op->stmt, op->keep_rows ? &op->rows : NULL, BATCH_ROWS, BATCH_BYTES);
+	c->internal = false;
+	op->rc = rc;
+	if (rc == SQLITE_NOMEM) {
+		op->fail = OP_FAIL_NOMEM;
+	} else if (rc == SQLITE_DONE) {
+		/* sqlite3_changes keeps the last INSERT/UPDATE/DELETE's count through DDL */
+		bool changed = sqlite3_total_changes64(c->db.db) != op->total_before;
+		op->changes = changed ? sqlite3_changes64(c->db.db) : 0;
+		/* Finalize now: a statement left stepping holds a read transaction. */
+		sqlite3_finalize(op->stmt);
+		op->stmt = NULL;
+		if (op->kv_purge)
+			op_purge(op);
+	} else if (rc != SQLITE_ROW) {
+		op_sql_failed(op, rc);
+	}
+done:
+	c->running = NULL;
+	sql_conn_end(&c->conn);
+}
+
+static void op_cancel(void *ud)
+{
+	sql_job_cancel(&((struct store_op *)ud)->job);
+}
+
+/* Runs op's next batch: suspends the run (k continues it), or runs it in place
+ * and calls k. */
+static int op_await(lua_State *L, struct store_op *op, lua_KContext kc, lua_KFunction k)
+{
+	op->budget_L = lstate_can_await(L) ? NULL : L;
+	struct lstate_work w = {op_run, op_cancel, op};
+	return lstate_await(L, &w, kc, k);
+}
+
+/* After a batch, on the loop thread: charges the SQL to the run's budget;
+ * on failure pushes nil, message, code and returns 3, or raises. 0: go on. */
+static int op_check(lua_State *L, struct store_op *op, const char *what)
+{
+	uint64_t cost = op->job.ops * PROGRESS_OPS; /* counted on the worker */
+	op->job.ops = 0;
+	if (cost)
+		lstate_check_budget(L, cost > UINT_MAX ? UINT_MAX : (unsigned)cost);
+	switch (op->fail) {
+	case OP_FAIL_NONE:
+		return 0;
+	case OP_FAIL_SQL:
+		if ((op->rc & 0xFF) == SQLITE_INTERRUPT) /* the budget was spent in place */
+			lstate_check_budget(L, 0);
+		return fail_results(L, op->rc, op->denied, op->errmsg, what);
+	case OP_FAIL_NO_SQL:
+		return luaL_argerror(L, 1, "no SQL statement");
+	case OP_FAIL_SEVERAL:
+		return luaL_argerror(L, 1, "one statement only (use bound parameters, not several statements)");
+	case OP_FAIL_NPARAMS:
+		return luaL_error(L, "%s: %d parameters given, the statement has %d", what, op->nparams,
+		                  op->fail_arg);
+	case OP_FAIL_BIND:
+		return luaL_error(L, "binding parameter %d: %s", op->fail_arg, sqlite3_errstr(op->rc));
+	case OP_FAIL_NOMEM:
+		break;
+	}
+	return luaL_error(L, "%s: not enough memory for the rows", what);
+}
+
+/* Pushes a copied value (nil for NULL). */
+static void push_value(lua_State *L, sqlite3_value *v)
+{
+	switch (sqlite3_value_type(v)) {
 	case SQLITE_INTEGER:
-		lua_pushinteger(L, (lua_Integer)sqlite3_column_int64(stmt, i));
+		lua_pushinteger(L, (lua_Integer)sqlite3_value_int64(v));
 		break;
 	case SQLITE_FLOAT:
-		lua_pushnumber(L, sqlite3_column_double(stmt, i));
+		lua_pushnumber(L, sqlite3_value_double(v));
 		break;
 	case SQLITE_TEXT:
-		lua_pushlstring(L, (const char *)sqlite3_column_text(stmt, i),
-		                (size_t)sqlite3_column_bytes(stmt, i));
+		lua_pushlstring(L, (const char *)sqlite3_value_text(v), (size_t)sqlite3_value_bytes(v));
 		break;
 	case SQLITE_BLOB: {
-		const void *p = sqlite3_column_blob(stmt, i);
-		lua_pushlstring(L, p ? p : "", (size_t)sqlite3_column_bytes(stmt, i));
+		const void *p = sqlite3_value_blob(v);
+		lua_pushlstring(L, p ? p : "", (size_t)sqlite3_value_bytes(v));
 		break;
 	}
 	default:
@@ -517,49 +803,51 @@ static void push_column(lua_State *L, sqlite3_stmt *stmt, int i)
 	}
 }
 
-/* Steps a script's statement with the budget checked as it runs. Raises the
- * kill when the budget was spent. */
-static int user_step(lua_State *L, struct store_ctx *c, sqlite3_stmt *stmt)
-{
-	c->running = L;
-	int rc = sqlite3_step(stmt);
-	c->running = NULL;
-	if (rc == SQLITE_INTERRUPT)
-		lstate_check_budget(L, 0);
-	return rc;
-}
-
-/* Prepares the one statement in argument 1 and binds arguments 2..top
- * (missing ones bind NULL). Pushes its box and returns it, or NULL with the
- * failure results pushed (*nret of them). */
-static struct stmt_box *prepare_user(lua_State *L, struct store_ctx *c, const char *fname, int *nret)
+/* A user statement from arguments 1..top: sql, then its parameters. Stack:
+ * [sql, args...] -> [sql, args..., op]. Raises on bad arguments. */
+static struct store_op *user_op(lua_State *L, struct store_ctx *c)
 {
 	size_t len;
 	const char *sql = luaL_checklstring(L, 1, &len);
 	int top = lua_gettop(L);
-	struct stmt_box *b = push_stmt_box(L);
-	const char *tail = NULL;
-	c->denied[0] = '\0';
-	int rc = sqlite3_prepare_v3(c->db.db, sql, (int)len, 0, &b->stmt, &tail);
-	if (rc != SQLITE_OK) {
-		*nret = sql_fail(L, c, rc, fname);
-		return NULL;
+	struct store_op *op = push_op(L, c, sql, len);
+	op_params(L, op, top - 1);
+	for (int i = 2; i <= top; i++)
+		read_param(L, &op->params[i - 2], i, i);
+	return op;
+}
+
+/* Continuation of store.query. Stack: [sql, args..., op, rows]; kc: the op's index. */
+static int query_k(lua_State *L, int status, lua_KContext kc)
+{
+	(void)status;
+	int opi = (int)kc;
+	struct store_op *op = lua_touserdata(L, opi);
+	for (;;) {
+		int nret = op_check(L, op, "store.query");
+		if (nret)
+			return nret;
+		lua_Integer n = (lua_Integer)lua_rawlen(L, opi + 1);
+		for (size_t r = 0; r < op->rows.n; r++) {
+			lua_createtable(L, 0, op->rows.ncol);
+			for (int i = 0; i < op->rows.ncol; i++) {
+				push_value(L, sql_rows_at(&op->rows, r, i));
+				lua_setfield(L, -2, op->colnames[i]);
+			}
+			lua_rawseti(L, opi + 1, ++n);
+		}
+		size_t got = op->rows.n;
+		sql_rows_clear(&op->rows);
+		lstate_check_budget(L, (unsigned)(got * 10));
+		if (op->rc != SQLITE_ROW)
+			break;
+		if (lstate_can_await(L))
+			return op_await(L, op, kc, query_k);
+		op->budget_L = L;
+		op_run(op);
 	}
-	if (!b->stmt)
-		luaL_argerror(L, 1, "no SQL statement");
-	for (; tail && tail < sql + len; tail++)
-		if (!isspace((unsigned char)*tail) && *tail != ';')
-			luaL_argerror(L, 1, "one statement only (use bound parameters, not several statements)");
-	int nparams = sqlite3_bind_parameter_count(b->stmt);
-	if (top - 1 > nparams)
-		luaL_error(L, "%s: %d parameters given, the statement has %d", fname, top - 1, nparams);
-	for (int i = 1; i <= nparams; i++) {
-		if (i + 1 <= top)
-			bind_value(L, b->stmt, i, i + 1, i + 1);
-		else
-			sqlite3_bind_null(b->stmt, i);
-	}
-	return b;
+	lua_settop(L, opi + 1);
+	return 1;
 }
 
 /* store.query(sql, ...) -> array of rows (column name -> value, NULL absent)
@@ -569,29 +857,22 @@ static int store_query(lua_State *L)
 	struct store_ctx *c = ctx_get(L);
 	if (!c)
 		return open_failure(L);
-	int nret = 0;
-	struct stmt_box *b = prepare_user(L, c, "store.query", &nret);
-	if (!b)
+	struct store_op *op = user_op(L, c);
+	op->keep_rows = true;
+	int opi = lua_gettop(L);
+	lua_newtable(L); /* stack: [sql, args..., op, rows] */
+	return op_await(L, op, (lua_KContext)opi, query_k);
+}
+
+/* Continuation of store.exec. Stack: [sql, args..., op]. */
+static int exec_k(lua_State *L, int status, lua_KContext kc)
+{
+	(void)status;
+	struct store_op *op = lua_touserdata(L, (int)kc);
+	int nret = op_check(L, op, "store.exec");
+	if (nret)
 		return nret;
-	sqlite3_stmt *stmt = b->stmt;
-	lua_newtable(L); /* stack: [args..., box, rows] */
-	int ncol = sqlite3_column_count(stmt);
-	lua_Integer n = 0;
-	int rc;
-	c->denied[0] = '\0';
-	while ((rc = user_step(L, c, stmt)) == SQLITE_ROW) {
-		lua_createtable(L, 0, ncol);
-		for (int i = 0; i < ncol; i++) {
-			push_column(L, stmt, i);
-			lua_setfield(L, -2, sqlite3_column_name(stmt, i));
-		}
-		lua_rawseti(L, -2, ++n);
-		lstate_check_budget(L, 10);
-	}
-	if (rc != SQLITE_DONE)
-		return sql_fail(L, c, rc, "store.query");
-	sqlite3_finalize(b->stmt);
-	b->stmt = NULL;
+	lua_pushinteger(L, (lua_Integer)op->changes);
 	return 1;
 }
 
@@ -601,34 +882,22 @@ static int store_exec_fn(lua_State *L)
 	struct store_ctx *c = ctx_get(L);
 	if (!c)
 		return open_failure(L);
-	int nret = 0;
-	struct stmt_box *b = prepare_user(L, c, "store.exec", &nret);
-	if (!b)
-		return nret;
-	int rc;
-	c->denied[0] = '\0';
-	sqlite3_int64 before = sqlite3_total_changes64(c->db.db);
-	while ((rc = user_step(L, c, b->stmt)) == SQLITE_ROW)
-		lstate_check_budget(L, 10);
-	if (rc != SQLITE_DONE)
-		return sql_fail(L, c, rc, "store.exec");
-	sqlite3_finalize(b->stmt);
-	b->stmt = NULL;
-	/* sqlite3_changes keeps the last INSERT/UPDATE/DELETE's count through DDL */
-	bool changed = sqlite3_total_changes64(c->db.db) != before;
-	lua_pushinteger(L, changed ? sqlite3_changes64(c->db.db) : 0);
-	return 1;
+	struct store_op *op = user_op(L, c);
+	return op_await(L, op, (lua_KContext)lua_gettop(L), exec_k);
 }
 
 /* store.tx(fn, ...) -> true, fn's results | nil, message, code (could not
  * begin or commit: busy). Runs fn(...) in a transaction (a savepoint when
- * nested); an error in fn rolls it back and is raised again as it was. */
+ * nested); an error in fn rolls it back and is raised again as it was.
+ * The transaction is the connection's, which other runs of the state share,
+ * so fn runs to its end without being suspended (its statements run in
+ * place). */
 static int store_tx(lua_State *L)
 {
 	luaL_checktype(L, 1, LUA_TFUNCTION);
 	struct store_ctx *c = ctx_check(L);
 	int depth = c->tx_depth;
-	char begin[64], commit[64], rollback[96];
+	char begin[64], commit[64], rollback[96], msg[256];
 	if (depth == 0) {
 		snprintf(begin, sizeof begin, "BEGIN IMMEDIATE");
 		snprintf(commit, sizeof commit, "COMMIT");
@@ -639,22 +908,21 @@ static int store_tx(lua_State *L)
 		snprintf(rollback, sizeof rollback, "ROLLBACK TO trang_tx_%d; RELEASE trang_tx_%d", depth,
 		         depth);
 	}
-	int rc = host_exec(c, begin);
+	int rc = host_exec(c, begin, msg, sizeof msg);
 	if (rc != SQLITE_OK)
-		return sql_fail(L, c, rc, "store.tx: cannot begin");
+		return fail_results(L, rc, "", msg, "store.tx: cannot begin");
 	int base = 1; /* stack: [fn, args...] */
 	c->tx_depth++;
 	int status = lua_pcall(L, lua_gettop(L) - 1, LUA_MULTRET, 0);
 	c->tx_depth--;
 	if (status != LUA_OK) {
-		host_exec(c, rollback);
+		host_exec(c, rollback, NULL, 0);
 		return lua_error(L);
 	}
-	rc = host_exec(c, commit);
+	rc = host_exec(c, commit, msg, sizeof msg);
 	if (rc != SQLITE_OK) {
-		int n = sql_fail(L, c, rc, "store.tx: cannot commit");
-		host_exec(c, rollback);
-		return n;
+		host_exec(c, rollback, NULL, 0);
+		return fail_results(L, rc, "", msg, "store.tx: cannot commit");
 	}
 	lua_pushboolean(L, 1);
 	lua_insert(L, base);
@@ -670,19 +938,11 @@ static double now_epoch(void)
 	return (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
 }
 
-/* Creates trang_kv on first use. Returns SQLITE_OK or the error code. */
-static int kv_ensure(struct store_ctx *c)
-{
-	return host_exec(c, "CREATE TABLE IF NOT EXISTS " KV_TABLE "(\n"
-	                    "  ns TEXT NOT NULL, key TEXT NOT NULL,\n"
-	                    "  kind TEXT NOT NULL,  -- s string, i integer, f float, b boolean, j JSON\n"
-	                    "  value, expires REAL,  -- epoch seconds; NULL: never\n"
-	                    "  PRIMARY KEY (ns, key)) WITHOUT ROWID");
-}
-
-/* The kv context, or NULL with nil, message, code pushed (3 values). Raises
- * for a write without the store.write capability. */
-static struct store_ctx *kv_ctx(lua_State *L, bool write)
+/* A host statement on the kv table with ns and key as parameters 1 and 2
+ * (nparams in all); pushes the op, or returns NULL with nil, message, code
+ * pushed (3 values). Raises for a write without the store.write capability. */
+static struct store_op *kv_op(lua_State *L, bool write, const char *sql, const char *key,
+                              size_t keylen, int nparams)
 {
 	if (write && !(lstate_caps(lstate_from(L)) & LSTATE_CAP_STORE_WRITE))
 		luaL_error(L, "trang.store: writing needs the store.write capability");
@@ -691,63 +951,36 @@ static struct store_ctx *kv_ctx(lua_State *L, bool write)
 		open_failure(L);
 		return NULL;
 	}
-	int rc = kv_ensure(c);
-	if (rc != SQLITE_OK) {
-		sql_fail(L, c, rc, "store: cannot create the key-value table");
-		return NULL;
-	}
-	return c;
+	struct store_op *op = push_op(L, c, sql, strlen(sql));
+	op->internal = true;
+	op->kv_ensure = true;
+	op->keep_rows = true;
+	op_params(L, op, nparams);
+	op_param_text(op, 0, c->ns, strlen(c->ns));
+	op_param_text(op, 1, key, keylen);
+	return op;
 }
 
-/* Prepares one of the host's kv statements into a new box (pushed) and binds
- * ns and key as parameters 1 and 2. NULL with failure results pushed. */
-static struct stmt_box *kv_prepare(lua_State *L, struct store_ctx *c, const char *sql,
-                                   const char *key, size_t keylen, int *nret)
+/* Continuation of store.get. Stack: [key, op]. */
+static int get_k(lua_State *L, int status, lua_KContext kc)
 {
-	struct stmt_box *b = push_stmt_box(L);
-	int rc = host_prepare(c, sql, &b->stmt);
-	if (rc != SQLITE_OK) {
-		*nret = sql_fail(L, c, rc, "store");
-		return NULL;
-	}
-	sqlite3_bind_text(b->stmt, 1, c->ns, -1, SQLITE_TRANSIENT);
-	sqlite3_bind_text(b->stmt, 2, key, (int)keylen, SQLITE_TRANSIENT);
-	return b;
-}
-
-/* store.get(key) -> value | nil (absent or expired) | nil, message, code */
-static int store_get(lua_State *L)
-{
-	size_t klen;
-	const char *key = luaL_checklstring(L, 1, &klen);
-	struct store_ctx *c = kv_ctx(L, false);
-	if (!c)
-		return 3;
-	int nret;
-	struct stmt_box *b = kv_prepare(L, c,
-	                                "SELECT kind, value FROM " KV_TABLE " WHERE ns = ?1 AND key = ?2 "
-	                                "AND (expires IS NULL OR expires > ?3)",
-	                                key, klen, &nret);
-	if (!b)
+	(void)status;
+	struct store_op *op = lua_touserdata(L, (int)kc);
+	int nret = op_check(L, op, "store.get");
+	if (nret)
 		return nret;
-	sqlite3_bind_double(b->stmt, 3, now_epoch());
-	int rc = host_step(c, b->stmt);
-	if (rc == SQLITE_DONE) {
+	if (op->rows.n == 0) {
 		lua_pushnil(L);
 		return 1;
 	}
-	if (rc != SQLITE_ROW)
-		return sql_fail(L, c, rc, "store.get");
-	const char *kind = (const char *)sqlite3_column_text(b->stmt, 0);
-	char k = kind ? kind[0] : '?';
+	sqlite3_value *kind = sql_rows_at(&op->rows, 0, 0), *value = sql_rows_at(&op->rows, 0, 1);
+	const unsigned char *kt = sqlite3_value_text(kind);
+	char k = kt ? (char)kt[0] : '?';
 	if (k == 'b')
-		lua_pushboolean(L, sqlite3_column_int(b->stmt, 1));
+		lua_pushboolean(L, sqlite3_value_int(value));
 	else
-		push_column(L, b->stmt, 1); /* stack: [key, box, value] */
-	/* Finalize now: a statement left stepping holds a read transaction. */
-	sqlite3_finalize(b->stmt);
-	b->stmt = NULL;
-	if (k == 'j') { /* stack: [key, box, text] -> [key, box, value] */
+		push_value(L, value); /* stack: [key, op, value] */
+	if (k == 'j') { /* stack: [key, op, text] -> [key, op, value] */
 		push_json(L);
 		lua_getfield(L, -1, "decode");
 		lua_remove(L, -2);
@@ -757,33 +990,50 @@ static int store_get(lua_State *L)
 	return 1;
 }
 
+/* store.get(key) -> value | nil (absent or expired) | nil, message, code */
+static int store_get(lua_State *L)
+{
+	size_t klen;
+	const char *key = luaL_checklstring(L, 1, &klen);
+	lua_settop(L, 1);
+	struct store_op *op = kv_op(L, false,
+	                            "SELECT kind, value FROM " KV_TABLE " WHERE ns = ?1 AND key = ?2 "
+	                            "AND (expires IS NULL OR expires > ?3)",
+	                            key, klen, 3);
+	if (!op)
+		return 3;
+	op->params[2] = (struct store_param){.type = SQLITE_FLOAT, .d = now_epoch()};
+	return op_await(L, op, (lua_KContext)lua_gettop(L), get_k);
+}
+
+/* Continuation of store.delete (and store.set of nil). Stack: [key, op]. */
+static int delete_k(lua_State *L, int status, lua_KContext kc)
+{
+	(void)status;
+	struct store_op *op = lua_touserdata(L, (int)kc);
+	int nret = op_check(L, op, "store.delete");
+	if (nret)
+		return nret;
+	bool live = op->rows.n > 0 && sqlite3_value_int(sql_rows_at(&op->rows, 0, 0));
+	lua_pushboolean(L, live);
+	return 1;
+}
+
 /* store.delete(key) -> true if it was there (and not expired), else false
  * | nil, message, code */
 static int store_delete(lua_State *L)
 {
 	size_t klen;
 	const char *key = luaL_checklstring(L, 1, &klen);
-	struct store_ctx *c = kv_ctx(L, true);
-	if (!c)
+	lua_settop(L, 1);
+	struct store_op *op = kv_op(L, true,
+	                            "DELETE FROM " KV_TABLE " WHERE ns = ?1 AND key = ?2 "
+	                            "RETURNING coalesce(expires > ?3, 1)",
+	                            key, klen, 3);
+	if (!op)
 		return 3;
-	int nret;
-	struct stmt_box *b = kv_prepare(L, c,
-	                             "DELETE FROM " KV_TABLE " WHERE ns = ?1 AND key = ?2 "
-	                             "RETURNING coalesce(expires > ?3, 1)",
-	                             key, klen, &nret);
-	if (!b)
-		return nret;
-	sqlite3_bind_double(b->stmt, 3, now_epoch());
-	int rc = host_step(c, b->stmt);
-	bool live = rc == SQLITE_ROW && sqlite3_column_int(b->stmt, 0);
-	if (rc == SQLITE_ROW)
-		rc = host_step(c, b->stmt);
-	if (rc != SQLITE_DONE)
-		return sql_fail(L, c, rc, "store.delete");
-	sqlite3_finalize(b->stmt);
-	b->stmt = NULL;
-	lua_pushboolean(L, live);
-	return 1;
+	op->params[2] = (struct store_param){.type = SQLITE_FLOAT, .d = now_epoch()};
+	return op_await(L, op, (lua_KContext)lua_gettop(L), delete_k);
 }
 
 /* Reads the optional ttl argument: seconds > 0, or nil for none. */
@@ -796,6 +1046,30 @@ static double opt_ttl(lua_State *L, int arg)
 	return ttl;
 }
 
+/* Continuation of store.set. */
+static int set_k(lua_State *L, int status, lua_KContext kc)
+{
+	(void)status;
+	struct store_op *op = lua_touserdata(L, (int)kc);
+	int nret = op_check(L, op, "store.set");
+	if (nret)
+		return nret;
+	lua_pushboolean(L, 1);
+	return 1;
+}
+
+/* Continuation of store.set(key, nil): a delete, whose result is true. */
+static int set_nil_k(lua_State *L, int status, lua_KContext kc)
+{
+	(void)status;
+	struct store_op *op = lua_touserdata(L, (int)kc);
+	int nret = op_check(L, op, "store.delete");
+	if (nret)
+		return nret;
+	lua_pushboolean(L, 1);
+	return 1;
+}
+
 /* store.set(key, value [, ttl_seconds]) -> true | nil, message, code.
  * value: string, number, boolean, or a table (stored as JSON); nil deletes. */
 static int store_set(lua_State *L)
@@ -806,18 +1080,19 @@ static int store_set(lua_State *L)
 	double ttl = opt_ttl(L, 3);
 	if (lua_isnil(L, 2)) {
 		lua_settop(L, 1);
-		if (store_delete(L) != 1)
-			return 3; /* nil, message, code */
-		lua_pushboolean(L, 1);
-		return 1;
+		struct store_op *op = kv_op(L, true, "DELETE FROM " KV_TABLE " WHERE ns = ?1 AND key = ?2",
+		                            key, klen, 2);
+		if (!op)
+			return 3;
+		return op_await(L, op, (lua_KContext)lua_gettop(L), set_nil_k);
 	}
-	char kind[2] = "s";
+	char kind = 's';
 	switch (lua_type(L, 2)) {
 	case LUA_TSTRING: break;
-	case LUA_TNUMBER: kind[0] = lua_isinteger(L, 2) ? 'i' : 'f'; break;
-	case LUA_TBOOLEAN: kind[0] = 'b'; break;
+	case LUA_TNUMBER: kind = lua_isinteger(L, 2) ? 'i' : 'f'; break;
+	case LUA_TBOOLEAN: kind = 'b'; break;
 	case LUA_TTABLE: /* stack: [key, t, ttl?] -> [..., json text] */
-		kind[0] = 'j';
+		kind = 'j';
 		push_json(L);
 		lua_getfield(L, -1, "encode");
 		lua_remove(L, -2);
@@ -831,36 +1106,40 @@ static int store_set(lua_State *L)
 	default:
 		return luaL_argerror(L, 2, "string, number, boolean or table expected");
 	}
-	struct store_ctx *c = kv_ctx(L, true);
-	if (!c)
+	lua_settop(L, 2); /* stack: [key, value] */
+	const char *kind_text = strchr("sifbj", kind); /* one letter that outlives the wait */
+	struct store_op *op = kv_op(L, true,
+	                            "INSERT OR REPLACE INTO " KV_TABLE
+	                            "(ns, key, kind, value, expires) VALUES (?1, ?2, ?3, ?4, ?5)",
+	                            key, klen, 5);
+	if (!op)
 		return 3;
-	int nret;
-	struct stmt_box *b = kv_prepare(L, c,
-	                             "INSERT OR REPLACE INTO " KV_TABLE
-	                             "(ns, key, kind, value, expires) VALUES (?1, ?2, ?3, ?4, ?5)",
-	                             key, klen, &nret);
-	if (!b)
-		return nret;
-	double now = now_epoch();
-	sqlite3_bind_text(b->stmt, 3, kind, 1, SQLITE_STATIC);
-	bind_value(L, b->stmt, 4, 2, 2);
+	op->now = now_epoch();
+	op->kv_purge = true;
+	op_param_text(op, 2, kind_text, 1);
+	read_param(L, &op->params[3], 2, 2);
 	if (ttl > 0)
-		sqlite3_bind_double(b->stmt, 5, now + ttl);
-	int rc = host_step(c, b->stmt);
-	if (rc != SQLITE_DONE)
-		return sql_fail(L, c, rc, "store.set");
-	sqlite3_finalize(b->stmt);
-	b->stmt = NULL;
-	/* Expired keys of this namespace go now and then; get ignores them anyway. */
-	sqlite3_stmt *purge = NULL;
-	if (host_prepare(c, "DELETE FROM " KV_TABLE " WHERE ns = ?1 AND expires <= ?2", &purge) ==
-	    SQLITE_OK) {
-		sqlite3_bind_text(purge, 1, c->ns, -1, SQLITE_TRANSIENT);
-		sqlite3_bind_double(purge, 2, now);
-		host_step(c, purge);
+		op->params[4] = (struct store_param){.type = SQLITE_FLOAT, .d = op->now + ttl};
+	else
+		op->params[4].type = SQLITE_NULL;
+	return op_await(L, op, (lua_KContext)lua_gettop(L), set_k);
+}
+
+/* Continuation of store.incr. Stack: [key, op]. */
+static int incr_k(lua_State *L, int status, lua_KContext kc)
+{
+	(void)status;
+	struct store_op *op = lua_touserdata(L, (int)kc);
+	int nret = op_check(L, op, "store.incr");
+	if (nret)
+		return nret;
+	if (op->rows.n == 0) {
+		luaL_pushfail(L);
+		lua_pushfstring(L, "store.incr: the value of '%s' is not an integer", lua_tostring(L, 1));
+		lua_pushliteral(L, "TYPE");
+		return 3;
 	}
-	sqlite3_finalize(purge);
-	lua_pushboolean(L, 1);
+	lua_pushinteger(L, (lua_Integer)sqlite3_value_int64(sql_rows_at(&op->rows, 0, 0)));
 	return 1;
 }
 
@@ -872,12 +1151,9 @@ static int store_incr(lua_State *L)
 	size_t klen;
 	const char *key = luaL_checklstring(L, 1, &klen);
 	lua_Integer by = luaL_optinteger(L, 2, 1);
-	struct store_ctx *c = kv_ctx(L, true);
-	if (!c)
-		return 3;
-	int nret;
-	struct stmt_box *b = kv_prepare(
-		L, c,
+	lua_settop(L, 1);
+	struct store_op *op = kv_op(
+		L, true,
 		"INSERT INTO " KV_TABLE "(ns, key, kind, value, expires) VALUES (?1, ?2, 'i', ?3, NULL)\n"
 		"ON CONFLICT (ns, key) DO UPDATE SET\n"
 		"  value = CASE WHEN expires <= ?4 THEN excluded.value ELSE value + excluded.value END,\n"
@@ -885,28 +1161,12 @@ static int store_incr(lua_State *L)
 		"  expires = CASE WHEN expires <= ?4 THEN NULL ELSE expires END\n"
 		"WHERE kind = 'i' OR expires <= ?4\n"
 		"RETURNING value",
-		key, klen, &nret);
-	if (!b)
-		return nret;
-	sqlite3_bind_int64(b->stmt, 3, (sqlite3_int64)by);
-	sqlite3_bind_double(b->stmt, 4, now_epoch());
-	int rc = host_step(c, b->stmt);
-	if (rc == SQLITE_DONE) {
-		luaL_pushfail(L);
-		lua_pushfstring(L, "store.incr: the value of '%s' is not an integer", key);
-		lua_pushliteral(L, "TYPE");
+		key, klen, 4);
+	if (!op)
 		return 3;
-	}
-	if (rc != SQLITE_ROW)
-		return sql_fail(L, c, rc, "store.incr");
-	lua_Integer v = (lua_Integer)sqlite3_column_int64(b->stmt, 0);
-	rc = host_step(c, b->stmt);
-	if (rc != SQLITE_DONE)
-		return sql_fail(L, c, rc, "store.incr");
-	sqlite3_finalize(b->stmt);
-	b->stmt = NULL;
-	lua_pushinteger(L, v);
-	return 1;
+	op->params[2] = (struct store_param){.type = SQLITE_INTEGER, .i = (sqlite3_int64)by};
+	op->params[3] = (struct store_param){.type = SQLITE_FLOAT, .d = now_epoch()};
+	return op_await(L, op, (lua_KContext)lua_gettop(L), incr_k);
 }
 
 /* store.prefix() -> "plugin_<name>_" or "script_": the prefix this state's

@@ -59,6 +59,7 @@ struct lstate {
 	lua_State *slice_thread;
 	double slice_end;
 	double sleep_request; /* seconds, set by trang.sleep before it yields */
+	struct lstate_work await_request; /* set by lstate_await before it yields */
 	size_t mem_peak;      /* high-water mark since lstate_memory_peak_reset */
 };
 
@@ -725,6 +726,8 @@ struct lstate_coro {
 	int nargs;          /* handed to the first resume */
 	bool started, done;
 	bool sleeping;      /* suspended in trang.sleep: resumes with its result */
+	bool awaiting;      /* suspended in lstate_await: work is the caller's to run */
+	struct lstate_work work;
 	/* the run's budget, swapped into st around each slice */
 	enum lstate_reason kill;
 	uint64_t instructions;
@@ -827,6 +830,7 @@ static void coro_enter(struct lstate_coro *c, double slice)
 	st->slice_thread = c->co;
 	st->slice_end = now_seconds() + slice;
 	st->sleep_request = -1;
+	st->await_request = (struct lstate_work){0};
 	lua_sethook(c->co, lstate_hook, LUA_MASKCOUNT, HOOK_PERIOD);
 }
 
@@ -877,13 +881,20 @@ enum lstate_step lstate_resume(struct lstate_coro *c, double slice, bool wake_va
 		nargs = 1;
 	}
 	c->sleeping = false;
+	c->awaiting = false; /* its continuation takes no values */
 	coro_enter(c, slice);
 	int nres = 0;
 	int rc = lua_resume(c->co, st->L, nargs, &nres);
 	if (rc == LUA_YIELD) {
 		double req = st->sleep_request;
+		struct lstate_work work = st->await_request;
 		coro_leave(c);
 		lua_pop(c->co, nres);
+		if (work.run) {
+			c->awaiting = true;
+			c->work = work;
+			return LSTATE_STEP_AWAIT;
+		}
 		if (req >= 0) {
 			c->sleeping = true;
 			*sleep_s = req;
@@ -930,6 +941,7 @@ void lstate_coro_cancel(struct lstate_coro *c, enum lstate_reason reason, struct
 	out->seconds = now_seconds() - c->started_at;
 	out->instructions = c->instructions;
 	c->done = true;
+	c->awaiting = false;
 	coro_reset(c);
 }
 
@@ -944,6 +956,27 @@ void lstate_coro_free(struct lstate_coro *c)
 	}
 	luaL_unref(c->st->L, LUA_REGISTRYINDEX, c->ref);
 	free(c);
+}
+
+const struct lstate_work *lstate_coro_work(const struct lstate_coro *c)
+{
+	return c->awaiting ? &c->work : NULL;
+}
+
+bool lstate_can_await(lua_State *L)
+{
+	struct lstate *st = lstate_from(L);
+	return st->slice_thread == L && st->kill == LSTATE_OK && lua_isyieldable(L);
+}
+
+int lstate_await(lua_State *L, const struct lstate_work *w, lua_KContext ctx, lua_KFunction k)
+{
+	if (!lstate_can_await(L)) {
+		w->run(w->ud);
+		return k(L, LUA_OK, ctx);
+	}
+	lstate_from(L)->await_request = *w;
+	return lua_yieldk(L, 0, ctx, k);
 }
 
 double lstate_coro_deadline(const struct lstate_coro *c) { return c->deadline; }

@@ -155,6 +155,7 @@ enum lstate_step {
 	LSTATE_STEP_SLICE, /* slice used up; resume again soon */
 	LSTATE_STEP_SLEEP, /* in trang.sleep for *sleep_s seconds */
 	LSTATE_STEP_DONE,  /* ended: out is filled (free it with lstate_outcome_free) */
+	LSTATE_STEP_AWAIT, /* waits for work (lstate_coro_work): run it off the loop, then resume */
 };
 /* Stack of the main thread: [f, args...] -> []. timeout: wall-clock seconds
  * from now (0: the state's limits.seconds; both 0: none). NULL with err. */
@@ -167,6 +168,31 @@ enum lstate_step lstate_resume(struct lstate_coro *c, double slice, bool wake_va
 void lstate_coro_cancel(struct lstate_coro *c, enum lstate_reason reason, struct lstate_outcome *out);
 /* Cancels (as killed) if still running, and frees. */
 void lstate_coro_free(struct lstate_coro *c);
+
+/* ---- waiting off the loop ----
+ * A host function that must wait (an SQLite query) describes the wait as
+ * work: run(ud) does it without touching Lua (under trang serve on a worker
+ * thread), cancel(ud) asks a run() in progress to return soon (called from
+ * the loop thread; NULL if it cannot be hurried). lstate_await(L, w, ctx, k)
+ * suspends a time-sliced run with the work: lstate_resume returns
+ * LSTATE_STEP_AWAIT, the caller runs lstate_coro_work(c) off the loop and
+ * resumes the run once it returned, and k(L, LUA_YIELD, ctx) continues the
+ * host function (lua_yieldk). Until run() has returned the caller must not
+ * resume, cancel or free the run (cancel the work, then the run). Where the
+ * run cannot be suspended (outside lstate_resume, in a coroutine of the job,
+ * under a pcall or a metamethod called from C) run(ud) runs in place and k is
+ * called with LUA_OK: scripts and plugin hooks keep working synchronously.
+ * ud must outlive the wait (a userdata on the function's stack). */
+struct lstate_work {
+	void (*run)(void *ud);
+	void (*cancel)(void *ud);
+	void *ud;
+};
+/* True if lstate_await would suspend the run (false: it runs the work in place). */
+bool lstate_can_await(lua_State *L);
+int lstate_await(lua_State *L, const struct lstate_work *w, lua_KContext ctx, lua_KFunction k);
+/* The work of a run that returned LSTATE_STEP_AWAIT (until it is resumed). */
+const struct lstate_work *lstate_coro_work(const struct lstate_coro *c);
 double lstate_coro_deadline(const struct lstate_coro *c); /* CLOCK_MONOTONIC seconds; 0: none */
 size_t lstate_coro_peak_memory(const struct lstate_coro *c); /* state's bytes, high-water */
 struct lstate *lstate_coro_state(const struct lstate_coro *c);

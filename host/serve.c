@@ -4,7 +4,8 @@
  * from, so runs of an old version finish on it), and on lua_state's
  * time-sliced runs (lstate_resume): an idle handle resumes one ready run per
  * loop turn for a few milliseconds, so timers and other handles keep firing
- * while a job computes. */
+ * while a job computes. A run that waits for work (an SQLite query,
+ * lstate_await) has it done on libuv's thread pool and is resumed after. */
 #include <math.h>
 #include <stdarg.h>
 #include <stdio.h>
@@ -55,6 +56,12 @@ struct serve_run {
 	uv_timer_t wake, deadline;
 	int open_handles;
 	bool ready, sleeping, wake_value, finished;
+	/* waiting for its work on the thread pool (lstate_await); a kill or
+	 * deadline meanwhile cancels the work and ends the run once it returned */
+	uv_work_t work_req;
+	struct lstate_work work;
+	bool working;
+	enum lstate_reason end_after_work;
 	double scheduled, started;
 	struct serve_run *next;
 };
@@ -359,8 +366,18 @@ static void run_finish(struct serve_run *r, struct lstate_outcome *out)
 	maybe_finish_stop(s);
 }
 
+/* Ends the run as why; one whose work is on the thread pool ends when the
+ * work returns (asked to hurry: SQLite interrupts its statement). */
 static void run_cancel(struct serve_run *r, enum lstate_reason why)
 {
+	if (r->working) {
+		if (r->end_after_work == LSTATE_OK) {
+			r->end_after_work = why;
+			if (r->work.cancel)
+				r->work.cancel(r->work.ud);
+		}
+		return;
+	}
 	struct lstate_outcome out;
 	lstate_coro_cancel(r->co, why, &out);
 	run_finish(r, &out);
@@ -379,6 +396,24 @@ static void wake_cb(uv_timer_t *h)
 {
 	struct serve_run *r = h->data;
 	if (!r->finished && r->sleeping)
+		run_make_ready(r, true);
+}
+
+/* On the thread pool: the run's work, which touches no Lua. */
+static void work_cb(uv_work_t *req)
+{
+	struct serve_run *r = req->data;
+	r->work.run(r->work.ud);
+}
+
+static void work_done_cb(uv_work_t *req, int status)
+{
+	struct serve_run *r = req->data;
+	(void)status; /* UV_ECANCELED cannot happen: requests are never cancelled */
+	r->working = false;
+	if (r->end_after_work != LSTATE_OK)
+		run_cancel(r, r->end_after_work);
+	else
 		run_make_ready(r, true);
 }
 
@@ -424,6 +459,17 @@ static void runner_cb(uv_idle_t *h)
 		r->ready = false;
 		r->sleeping = true;
 		uv_timer_start(&r->wake, wake_cb, (uint64_t)ceil(sleep_s * 1000), 0);
+		break;
+	case LSTATE_STEP_AWAIT:
+		r->ready = false;
+		r->work = *lstate_coro_work(r->co);
+		r->work_req.data = r;
+		if (uv_queue_work(&s->loop, &r->work_req, work_cb, work_done_cb) < 0) {
+			r->work.run(r->work.ud); /* cannot happen with a live loop; stay correct */
+			r->ready = true;
+			break;
+		}
+		r->working = true;
 		break;
 	case LSTATE_STEP_DONE:
 		run_finish(r, &out);
@@ -887,7 +933,9 @@ void serve_status(struct serve *s, buf *out)
 	}
 	for (struct serve_run *r = s->runs; r; r = r->next)
 		buf_printf(out, "run #%lld %s.%s %s, %.1f s\n", (long long)r->id, r->job->p->name,
-		           r->job->name, r->sleeping ? "sleeping" : "running", wall_now() - r->started);
+		           r->job->name,
+		           r->sleeping ? "sleeping" : r->working ? "waiting for a query" : "running",
+		           wall_now() - r->started);
 	buf_printf(out, "%-16s %-10s %-9s %s\n", "PLUGIN", "VERSION", "MEMORY", "STATE");
 	for (size_t i = 0; s->set && i < plugin_set_count(s->set); i++) {
 		const char *name = plugin_set_name(s->set, i), *error = plugin_set_error(s->set, i);
@@ -957,10 +1005,30 @@ static void maybe_finish_stop(struct serve *s)
 static void kill_all(struct serve *s)
 {
 	s->killing = true;
-	while (s->runs) {
+	for (;;) {
+		struct serve_run *r = s->runs;
+		while (r && r->working)
+			r = r->next;
+		if (!r)
+			break;
 		s->killed_at_stop++;
-		run_cancel(s->runs, LSTATE_KILLED);
+		run_cancel(r, LSTATE_KILLED);
 	}
+	/* the rest end when their work returns */
+	for (struct serve_run *r = s->runs; r; r = r->next)
+		if (r->end_after_work == LSTATE_OK) {
+			s->killed_at_stop++;
+			run_cancel(r, LSTATE_KILLED);
+		}
+}
+
+/* True while a run's work is on the thread pool. */
+static bool any_working(const struct serve *s)
+{
+	for (const struct serve_run *r = s->runs; r; r = r->next)
+		if (r->working)
+			return true;
+	return false;
 }
 
 static void grace_cb(uv_timer_t *h)
@@ -1218,6 +1286,8 @@ void serve_free(struct serve *s)
 		return;
 	if (s->loop_open) {
 		kill_all(s);
+		while (any_working(s)) /* their runs end as their work returns */
+			uv_run(&s->loop, UV_RUN_ONCE);
 		s->stopping = true;
 		maybe_finish_stop(s);
 		uv_walk(&s->loop, walk_close, NULL);
