@@ -95,7 +95,7 @@ run: $(BIN)
 test: unit e2e asan
 
 # The C unit tests under valgrind: any error or definite leak fails.
-VALGRIND := valgrind -q --error-exitcode=99 --leak-check=full --errors-for-leak-kinds=definite
+VALGRIND := TRANG_UNDER_VALGRIND=1 valgrind -q --error-exitcode=99 --leak-check=full --errors-for-leak-kinds=definite
 check-valgrind: $(BIN) $(UNIT_BIN) | $(BUILD)/.deps-test
 	@sh .ci/deps.sh valgrind
 	@set -e; for t in $(UNIT_BIN); do echo "== valgrind $$t"; $(VALGRIND) $$t >/dev/null; done

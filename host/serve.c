@@ -518,8 +518,10 @@ static int64_t run_start(struct serve_job *j, double scheduled, const char *trig
 	r->wake.data = r->deadline.data = r;
 	r->open_handles = 2;
 	double dl = lstate_coro_deadline(r->co);
-	if (dl > 0) /* the hook ends a computing run; this timer a sleeping one */
+	if (dl > 0) { /* the hook ends a computing run; this timer a sleeping one */
+		uv_update_time(&s->loop); /* timers count from the loop's time, stale outside a callback */
 		uv_timer_start(&r->deadline, deadline_cb, (uint64_t)ceil((dl - lstate_now()) * 1000) + 1, 0);
+	}
 	r->next = s->runs;
 	s->runs = r;
 	j->running++;
