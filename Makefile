@@ -21,7 +21,7 @@ BIN     ?= trang
 # benchmarks use. Checked on every build; installed when missing and we are root.
 DEB_BUILD := pkg-config liblua5.4-dev libsqlite3-dev libutf8proc-dev libuv1-dev \
              libjansson-dev libxxhash-dev libedit-dev
-DEB_TEST  := libcmocka-dev unicode-data python3 sqlite3 bsdutils tzdata
+DEB_TEST  := libcmocka-dev unicode-data python3 sqlite3 bsdutils tzdata lua-check
 DEB_BENCH := libicu-dev g++ time
 
 HOST_SRC  := $(sort $(wildcard host/*.c))
@@ -32,7 +32,7 @@ UNIT_BIN  := $(UNIT_SRC:tests/unit/%.c=$(BUILD)/tests/%)
 FUZZ_SRC  := $(sort $(wildcard tests/fuzz/fuzz_*.c))
 REPLAY_BIN := $(FUZZ_SRC:tests/fuzz/fuzz_%.c=$(BUILD)/replay/replay_%)
 
-.PHONY: all deps deps-test run test unit e2e asan check-valgrind fuzz stress bench clean
+.PHONY: all deps deps-test run test lint unit e2e asan check-valgrind fuzz stress bench clean
 .DELETE_ON_ERROR:
 
 all: $(BIN)
@@ -92,7 +92,11 @@ run: $(BIN)
 	@echo; echo '$$ trang report --out report.html'
 	@./$(BIN) --db $(DB) report --out report.html
 
-test: unit e2e asan
+test: lint unit e2e asan
+
+# The shipped Lua (plugins, scripts, the Lua half of the API) is luacheck-clean.
+lint: | $(BUILD)/.deps-test
+	@luacheck --no-color -q plugins scripts host/lua
 
 # The C unit tests under valgrind: any error or definite leak fails.
 VALGRIND := TRANG_UNDER_VALGRIND=1 valgrind -q --error-exitcode=99 --leak-check=full --errors-for-leak-kinds=definite

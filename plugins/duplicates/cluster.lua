@@ -25,41 +25,77 @@ M.DEFAULTS = { shingle = 3, threshold = 0.2, bins = 128, bands = 64 }
 ---@param b string
 ---@return number
 function M.estimate(a, b)
-	local same, n = 0, #a // 4
+	local n = #a // 4
+	-- copies and syndicated text have equal signatures: no need to compare bins
+	if a == b then return n / n end
+	local same = 0
 	for i = 1, #a, 4 do
 		if a:sub(i, i + 3) == b:sub(i, i + 3) then same = same + 1 end
 	end
 	return same / n
 end
 
---- Candidate pairs from LSH: articles sharing all rows of some band.
+--- Candidate pairs from LSH: articles sharing all rows of some band. Articles
+--- with equal signatures (copies) share every band: the bands are bucketed
+--- once per distinct signature, and each group of equal signatures expanded
+--- into its pairs at the end.
 ---@param sigs table<integer, string> article id -> signature
 ---@param bins integer
 ---@param bands integer
----@return table<string, integer[]> "a:b" -> {a, b}
+---@return integer[][] pairs {a, b} with a < b, sorted
 function M.candidates(sigs, bins, bands)
 	local width = (bins // bands) * 4
-	local cand = {}
+	-- distinct signatures, each with the ids that have it (ascending)
+	local group_of, groups, max_id = {}, {}, 0
+	for id, sig in pairs(sigs) do
+		local g = group_of[sig]
+		if not g then
+			g = { sig = sig }
+			group_of[sig] = g
+			groups[#groups + 1] = g
+		end
+		g[#g + 1] = id
+		if id > max_id then max_id = id end
+	end
+	for _, g in ipairs(groups) do table.sort(g) end
+	table.sort(groups, function(x, y) return x[1] < y[1] end)
+	-- pairs of groups sharing a band, as integer keys gx * m + gy
+	local m, linked = #groups + 1, {}
 	for band = 0, bands - 1 do
 		local buckets, from = {}, band * width + 1
-		for id, sig in pairs(sigs) do
-			local key = sig:sub(from, from + width - 1)
+		for gi, g in ipairs(groups) do
+			local key = g.sig:sub(from, from + width - 1)
 			local b = buckets[key]
-			if b then b[#b + 1] = id else buckets[key] = { id } end
+			if b then b[#b + 1] = gi else buckets[key] = { gi } end
 		end
-		for _, ids in pairs(buckets) do
-			if #ids > 1 then
-				table.sort(ids)
-				for i = 1, #ids - 1 do
-					for j = i + 1, #ids do
-						local key = ids[i] .. ":" .. ids[j]
-						cand[key] = cand[key] or { ids[i], ids[j] }
-					end
-				end
+		for _, list in pairs(buckets) do
+			for i = 1, #list - 1 do
+				local gi = list[i]
+				for j = i + 1, #list do linked[gi * m + list[j]] = true end
 			end
 		end
 	end
-	return cand
+	-- article pairs as integer keys a * base + b, sorted as integers
+	local base, keys = max_id + 1, {}
+	local function add(a, b)
+		if a > b then a, b = b, a end
+		keys[#keys + 1] = a * base + b
+	end
+	for _, g in ipairs(groups) do
+		for i = 1, #g - 1 do
+			for j = i + 1, #g do add(g[i], g[j]) end
+		end
+	end
+	for key in pairs(linked) do
+		local gx, gy = groups[key // m], groups[key % m]
+		for _, a in ipairs(gx) do
+			for _, b in ipairs(gy) do add(a, b) end
+		end
+	end
+	table.sort(keys)
+	local out = {}
+	for i, k in ipairs(keys) do out[i] = { k // base, k % base } end
+	return out
 end
 
 local function find(parent, x)
@@ -141,10 +177,7 @@ function M.compute(opts)
 	local t0 = os.clock()
 	local sets, sigs, meta, n = M.signatures(opts)
 	local t1 = os.clock()
-	local cand = M.candidates(sigs, opts.bins, opts.bands)
-	local list = {}
-	for _, c in pairs(cand) do list[#list + 1] = c end
-	table.sort(list, function(x, y) return x[1] < y[1] or (x[1] == y[1] and x[2] < y[2]) end)
+	local list = M.candidates(sigs, opts.bins, opts.bands)
 	local pairs_out, parent = {}, {}
 	for id in pairs(meta) do parent[id] = id end
 	for _, c in ipairs(list) do

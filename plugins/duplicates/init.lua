@@ -1,12 +1,15 @@
 --- duplicates: near-duplicate articles and repeated paragraphs.
----   trang plugin run duplicates [clusters] [--json|--csv]   clusters with their members
----   trang plugin run duplicates pairs [--json|--csv]        every near-duplicate pair
+---   trang plugin run duplicates [clusters] [--json|--csv] [--all]   clusters with their members
+---   trang plugin run duplicates pairs [--json|--csv] [--all]        every near-duplicate pair
+--- Every cluster and pair is stored; a run prints the `rows` largest clusters
+--- and most similar pairs, every one with --all.
 ---   trang plugin run duplicates paragraphs [--json|--csv]   paragraphs repeated across articles
 ---   trang plugin run duplicates timing                      how long each step takes
 --- Each command recomputes and stores its results in plugin_duplicates_*
 --- tables, which timeline and stats read. Written on the public API only.
 local store = require("trang.store")
 local cluster = require("duplicates.cluster")
+local stored = require("duplicates.stored")
 local paragraphs = require("duplicates.paragraphs")
 local render = require("duplicates.render")
 
@@ -25,6 +28,9 @@ local SCHEMA = {
 	"CREATE TABLE IF NOT EXISTS " .. P .. "paragraphs (grp INTEGER NOT NULL, article INTEGER NOT NULL, path TEXT, " ..
 		"paragraph INTEGER NOT NULL, s INTEGER NOT NULL, e INTEGER NOT NULL, " ..
 		"text TEXT NOT NULL)",
+	-- what the stored clusters were computed from (duplicates.stored)
+	"CREATE TABLE IF NOT EXISTS " .. P .. "state (articles INTEGER NOT NULL, max_id INTEGER NOT NULL, " ..
+		"digest TEXT NOT NULL, shingle INTEGER, threshold REAL, bins INTEGER, bands INTEGER)",
 }
 
 --- The options of this run, from the manifest (and --set).
@@ -37,12 +43,18 @@ end
 --- Computes the clusters and replaces the stored ones.
 ---@return table result as cluster.compute returns it
 function M.refresh()
-	local result = cluster.compute(M.options())
+	local opts = M.options()
+	-- taken first: articles added while computing make the stored clusters stale
+	local fp = stored.fingerprint()
+	local result = cluster.compute(opts)
 	store.tx(function()
 		for _, sql in ipairs(SCHEMA) do store.exec(sql) end
 		store.exec("DELETE FROM " .. P .. "clusters")
 		store.exec("DELETE FROM " .. P .. "members")
 		store.exec("DELETE FROM " .. P .. "pairs")
+		store.exec("DELETE FROM " .. P .. "state")
+		store.exec("INSERT INTO " .. P .. "state VALUES (?, ?, ?, ?, ?, ?, ?)", fp.articles, fp.max_id, fp.digest,
+			opts.shingle, opts.threshold, opts.bins, opts.bands)
 		for _, c in ipairs(result.clusters) do
 			store.exec("INSERT INTO " .. P .. "clusters VALUES (?, ?, ?)", c.id, c.representative, #c.members)
 			for _, m in ipairs(c.members) do
@@ -57,8 +69,15 @@ function M.refresh()
 	return result
 end
 
-local function base_name(path)
-	return (path or ""):match("([^/]+)$") or path
+local base_name = render.base_name
+
+--- The output format and whether --all was given.
+local function format_and_all(args)
+	local fmt, rest = render.format_of(args)
+	for _, a in ipairs(rest) do
+		if a == "--all" then return fmt, true end
+	end
+	return fmt, false
 end
 
 --- The similarity of each pair, by "a:b" with a < b.
@@ -72,11 +91,15 @@ end
 --- member's similarity to the representative (empty when the two are linked
 --- only through other members) and its best similarity to any member.
 function M.commands.clusters(...)
-	local fmt = render.format_of({ ... })
+	local fmt, all = format_and_all({ ... })
 	local result = M.refresh()
 	local sim = pair_index(result)
 	local records = {}
-	for _, c in ipairs(result.clusters) do
+	local shown = render.most(result.clusters, all and #result.clusters or plugin.options.rows,
+		function(c) return #c.members end)
+	local cut = render.cut_note(fmt, #shown, #result.clusters, "clusters", "the largest")
+	for _, i in ipairs(shown) do
+		local c = result.clusters[i]
 		local best = {}
 		for _, p in ipairs(c.pairs) do
 			best[p.a] = math.max(best[p.a] or 0, p.similarity)
@@ -98,8 +121,8 @@ function M.commands.clusters(...)
 		return render.records(fmt, { "cluster", "representative", "article", "file", "date", "similarity", "best",
 			"title" }, records, { title = 50 }) ..
 			string.format("\n%d clusters over %d articles (%d near-duplicate pairs; similarity: Jaccard of " ..
-				"3-syllable shingles to the representative, best: to any member)", #result.clusters, result.articles,
-				#result.pairs)
+				"3-syllable shingles to the representative, best: to any member)%s", #result.clusters,
+				result.articles, #result.pairs, cut)
 	end
 	return render.records(fmt, { "cluster", "size", "article", "path", "date", "representative", "similarity", "best",
 		"title" }, records)
@@ -108,17 +131,22 @@ end
 --- `pairs`: every pair at or over the threshold, with its exact Jaccard
 --- similarity, its MinHash estimate and its cluster.
 function M.commands.pairs(...)
-	local fmt = render.format_of({ ... })
+	local fmt, all = format_and_all({ ... })
 	local result = M.refresh()
 	local records = {}
-	for _, p in ipairs(result.pairs) do
+	local shown = render.most(result.pairs, all and #result.pairs or plugin.options.rows,
+		function(p) return p.similarity end)
+	local cut = render.cut_note(fmt, #shown, #result.pairs, "pairs", "the most similar")
+	for _, i in ipairs(shown) do
+		local p = result.pairs[i]
 		local ma, mb = result.meta[p.a], result.meta[p.b]
 		records[#records + 1] = { a = p.a, b = p.b, similarity = string.format("%.3f", p.similarity),
 			estimate = string.format("%.3f", p.estimate), cluster = result.of[p.a].id,
 			file_a = base_name(ma.path), file_b = base_name(mb.path), date_a = ma.date, date_b = mb.date }
 	end
 	if fmt == "table" then
-		return render.records(fmt, { "cluster", "a", "b", "similarity", "estimate", "file_a", "file_b" }, records)
+		return render.records(fmt, { "cluster", "a", "b", "similarity", "estimate", "file_a", "file_b" }, records) ..
+			(cut ~= "" and ("\n" .. cut:sub(3)) or "")
 	end
 	return render.records(fmt, { "a", "b", "similarity", "estimate", "cluster", "date_a", "date_b" }, records)
 end
@@ -179,5 +207,6 @@ M.commands.main = M.commands.clusters
 -- `trang plugin run duplicates --json` reads as the default command with a flag
 M.commands["--json"] = function(...) return M.commands.clusters("--json", ...) end
 M.commands["--csv"] = function(...) return M.commands.clusters("--csv", ...) end
+M.commands["--all"] = function(...) return M.commands.clusters("--all", ...) end
 
 return M

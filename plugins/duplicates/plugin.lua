@@ -12,6 +12,10 @@ return {
 		},
 		bins = { type = "integer", default = 128, description = "MinHash signature length (a power of two)" },
 		bands = { type = "integer", default = 64, description = "LSH bands (bins / bands rows each)" },
+		rows = {
+			type = "integer", default = 50,
+			description = "how many clusters (the largest) and pairs (the most similar) a run prints; --all: every one",
+		},
 		min_paragraph = { type = "integer", default = 12, description = "syllables a paragraph needs to count as repeated" },
 	},
 	limits = { memory = "512MB", seconds = 900 },

@@ -3,6 +3,7 @@
 local text = require("trang.text")
 local json = require("trang.json")
 local csv = require("trang.csv")
+local log = require("trang.log")
 
 local M = {}
 
@@ -19,6 +20,56 @@ function M.format_of(args)
 		else rest[#rest + 1] = a end
 	end
 	return fmt, rest
+end
+
+--- The positions of the n items of list that weigh the most (ties: the
+--- first), in list order; every position when list has n items or fewer.
+--- A run over a large corpus prints these, and --all prints everything.
+---@param list table[]
+---@param n integer
+---@param weight fun(item: table): number
+---@return integer[] positions ascending
+function M.most(list, n, weight)
+	local idx = {}
+	for i = 1, #list do idx[i] = i end
+	if #list <= n then return idx end
+	local w = {}
+	for i, item in ipairs(list) do w[i] = weight(item) end
+	table.sort(idx, function(x, y)
+		if w[x] ~= w[y] then return w[x] > w[y] end
+		return x < y
+	end)
+	for i = #idx, n + 1, -1 do idx[i] = nil end
+	table.sort(idx)
+	return idx
+end
+
+--- The line that says a listing is cut: on the table's last line, or in the
+--- log (stderr) for JSON and CSV, whose output stays one document.
+---@param fmt string
+---@param shown integer
+---@param total integer
+---@param what string "events", "figures" ...
+---@param by string how the shown ones were chosen
+---@return string suffix for the table's summary line ("" when nothing is cut)
+function M.cut_note(fmt, shown, total, what, by)
+	if shown >= total then return "" end
+	local note = string.format("%d of %d %s shown (%s); --all prints every one", shown, total, what, by)
+	if fmt ~= "table" then
+		log.info("%s", note)
+		return ""
+	end
+	return "; " .. note
+end
+
+--- The file name of a path: what follows its last slash (the path itself
+--- when nothing does). Anchored, so it costs one pass over the path.
+---@param path string|nil
+---@return string|nil
+function M.base_name(path)
+	local name = path and path:match("^.*/(.*)$")
+	if name == nil or name == "" then return path end
+	return name
 end
 
 local function cell(v)

@@ -5,6 +5,8 @@
 local corpus = require("trang.corpus")
 local extract = require("trang.extract")
 local text = require("trang.text")
+local variants = require("entities.variants")
+local log = require("trang.log")
 
 local M = {}
 
@@ -83,35 +85,72 @@ local function most(counts)
 	return best
 end
 
+--- The kind of an entity: the kind most of its mentions have, a place when
+--- its usual title says so ("tỉnh").
+---@param kinds table<string, integer>
+---@param titles table<string, integer>
+---@return string
+function M.kind_of(kinds, titles)
+	local usual_title = most(titles)
+	if usual_title and PLACE_TITLES[text.lower(usual_title)] then return "place" end
+	return most(kinds)
+end
+
 --- Every entity of the corpus and every pair that appears together.
 ---@param opts table {select=, others=, story_of=fun(article_id): string}
 ---@return table[] entities sorted by mentions {key=, name=, kind=, title=, mentions=, articles=, stories=,
 ---  first=, last=, first_source=, sources={...}}
 ---@return table[] pairs {a=key, b=key, articles=, sentences=}
 ---@return integer articles read
+---@return table<string, string> alias every variant's key -> its entity's key (entities.variants)
 function M.collect(opts)
-	local by_key, pairs_of, n = {}, {}, 0
+	local by_key, pairs_of = {}, {}
 	local story_of = opts.story_of or function(id) return tostring(id) end
+	-- first the mentions, to know every name before deciding which are variants
+	local articles, seen = {}, {}
 	for a in corpus.articles(opts.select or {}) do
-		n = n + 1
-		local day = day_of(a.date)
+		local ms = M.of_article(a)
+		articles[#articles + 1] = { id = a.id, path = a.path, date = a.date, mentions = ms }
+		for _, m in ipairs(ms) do
+			local k = seen[m.key]
+			if not k then
+				k = { key = m.key, names = {}, kinds = {}, titles = {}, mentions = 0 }
+				seen[m.key] = k
+			end
+			k.names[m.name] = (k.names[m.name] or 0) + 1
+			k.kinds[m.kind] = (k.kinds[m.kind] or 0) + 1
+			if m.title then k.titles[m.title] = (k.titles[m.title] or 0) + 1 end
+			k.mentions = k.mentions + 1
+		end
+	end
+	local names = {}
+	for _, k in pairs(seen) do
+		local kind = M.kind_of(k.kinds, k.titles)
+		names[#names + 1] = { key = k.key, name = most(k.names), kind = kind, mentions = k.mentions }
+	end
+	table.sort(names, function(x, y) return x.key < y.key end)
+	local alias = variants.canonical(names)
+	for from, to in pairs(alias) do log.debug("variant: %s -> %s", from, to) end
+	for _, art in ipairs(articles) do
+		local day = day_of(art.date)
 		local in_article, in_sentence = {}, {}
-		for _, m in ipairs(M.of_article(a)) do
-			local e = by_key[m.key]
+		for _, m in ipairs(art.mentions) do
+			local key = alias[m.key] or m.key
+			local e = by_key[key]
 			if not e then
-				e = { key = m.key, names = {}, kinds = {}, titles = {}, mentions = 0, articles = 0, story_set = {},
+				e = { key = key, names = {}, kinds = {}, titles = {}, mentions = 0, articles = 0, story_set = {},
 					sources = {} }
-				by_key[m.key] = e
+				by_key[key] = e
 			end
 			e.names[m.name] = (e.names[m.name] or 0) + 1
 			e.kinds[m.kind] = (e.kinds[m.kind] or 0) + 1
 			if m.title then e.titles[m.title] = (e.titles[m.title] or 0) + 1 end
 			e.mentions = e.mentions + 1
-			if not in_article[m.key] then
-				in_article[m.key] = true
+			if not in_article[key] then
+				in_article[key] = true
 				e.articles = e.articles + 1
-				e.story_set[story_of(a.id)] = true
-				e.sources[#e.sources + 1] = { article = a.id, path = a.path, date = a.date, paragraph = m.paragraph,
+				e.story_set[story_of(art.id)] = true
+				e.sources[#e.sources + 1] = { article = art.id, path = art.path, date = art.date, paragraph = m.paragraph,
 					s = m.s, e = m.e, text = m.text }
 				if day then
 					if not e.first or day < e.first then e.first, e.first_source = day, #e.sources end
@@ -119,7 +158,7 @@ function M.collect(opts)
 				end
 			end
 			in_sentence[m.sentence] = in_sentence[m.sentence] or {}
-			in_sentence[m.sentence][m.key] = true
+			in_sentence[m.sentence][key] = true
 		end
 		-- co-occurrence: once per article, and once per sentence they share
 		local keys = {}
@@ -151,9 +190,7 @@ function M.collect(opts)
 	end
 	local list = {}
 	for _, e in pairs(by_key) do
-		e.kind = most(e.kinds)
-		local usual_title = most(e.titles)
-		if usual_title and PLACE_TITLES[text.lower(usual_title)] then e.kind = "place" end
+		e.kind = M.kind_of(e.kinds, e.titles)
 		if opts.others or e.kind ~= "other" then
 			e.name = most(e.names)
 			-- a person's usual title, when a good share of the mentions give one
@@ -182,7 +219,7 @@ function M.collect(opts)
 		if x.a ~= y.a then return x.a < y.a end
 		return x.b < y.b
 	end)
-	return list, plist, n
+	return list, plist, #articles, alias
 end
 
 return M

@@ -44,7 +44,7 @@ end
 --- Collects everything and replaces the stored tables. Returns what
 --- collect.collect returns, each entity numbered (e.id).
 function M.refresh()
-	local list, plist, n = collect.collect({ others = plugin.options.others, story_of = story_function() })
+	local list, plist, n, alias = collect.collect({ others = plugin.options.others, story_of = story_function() })
 	local id_of = {}
 	store.tx(function()
 		for _, sql in ipairs(SCHEMA) do store.exec(sql) end
@@ -64,7 +64,13 @@ function M.refresh()
 				pr.sentences)
 		end
 	end)
-	return list, plist, n
+	return list, plist, n, alias
+end
+
+--- The key of the entity NAME names, a variant's ("V. Putin") included.
+local function key_of(name, alias)
+	local k = text.fold(name)
+	return alias[k] or k
 end
 
 --- Parses --kind, --top and the format flags; returns them and the operands.
@@ -137,10 +143,10 @@ end
 --- `pairs [NAME]`: the pairs that appear together most, or NAME's partners.
 function M.commands.pairs(...)
 	local f, ops = parse_args({ ... })
-	local list, plist = M.refresh()
+	local list, plist, _, alias = M.refresh()
 	local by_key = {}
 	for _, e in ipairs(list) do by_key[e.key] = e end
-	local want = #ops > 0 and text.fold(table.concat(ops, " ")) or nil
+	local want = #ops > 0 and key_of(table.concat(ops, " "), alias) or nil
 	if want and not by_key[want] then error("entities: no entity named '" .. table.concat(ops, " ") .. "'", 0) end
 	local records = {}
 	for _, pr in ipairs(plist) do
@@ -160,8 +166,8 @@ end
 function M.commands.show(...)
 	local f, ops = parse_args({ ... })
 	if #ops == 0 then error("entities: show wants a name", 0) end
-	local list = M.refresh()
-	local want = text.fold(table.concat(ops, " "))
+	local list, _, _, alias = M.refresh()
+	local want = key_of(table.concat(ops, " "), alias)
 	for _, e in ipairs(list) do
 		if e.key == want then
 			local records = {}

@@ -11,6 +11,7 @@ local time = require("trang.time")
 local candidates = require("summary.candidates")
 local rank = require("summary.rank")
 local idf = require("summary.idf")
+local stored = require("duplicates.stored")
 local html = require("report.html")
 local data = require("report.data")
 local chart = require("report.chart")
@@ -130,12 +131,19 @@ local function summary_list(page, picked)
 	page.add("</ol>")
 end
 
-local function summarize(articles, weights_idf)
+--- The default summary of articles; with cluster_of (article id -> its
+--- near-duplicate cluster), one sentence per story before a second from any.
+local function summarize(articles, weights_idf, cluster_of)
 	local cands = {}
 	for _, a in ipairs(articles) do
-		for _, c in ipairs(candidates.of_article(a)) do cands[#cands + 1] = c end
+		local cl = cluster_of and cluster_of[a.id]
+		for _, c in ipairs(candidates.of_article(a)) do
+			c.story = cl and ("cluster " .. cl.id) or ("article " .. a.id)
+			cands[#cands + 1] = c
+		end
 	end
-	return rank.default(cands, { n = plugin.options.sentences, redundancy = 0.5, min_syllables = 5, idf = weights_idf })
+	return rank.default(cands, { n = plugin.options.sentences, redundancy = 0.5, min_syllables = 5, idf = weights_idf,
+		one_per_story = cluster_of ~= nil })
 end
 
 local function section_brief(page, info, counts, weights_idf)
@@ -157,7 +165,7 @@ local function section_brief(page, info, counts, weights_idf)
 	for a in corpus.articles{} do articles[#articles + 1] = a end
 	if #articles > 0 then
 		page.add("<h3>Summary of the corpus</h3>")
-		summary_list(page, summarize(articles, weights_idf))
+		summary_list(page, summarize(articles, weights_idf, stored.current().of))
 	end
 	page.add("</section>")
 end

@@ -4,7 +4,7 @@ return {
 	version = "1.0.0",
 	description = "one self-contained HTML page: timeline chart, figures, cluster summaries, entities, sources",
 	api = "1.0",
-	requires = { summary = ">=1.0.0 <2" },
+	requires = { summary = ">=1.0.0 <2", duplicates = ">=1.0.0 <2" },
 	capabilities = { "corpus.read", "store.write" },
 	options = {
 		events = { type = "integer", default = 60, description = "events drawn on the timeline (those with most sources)" },

@@ -19,26 +19,31 @@ end
 ---@return table[] figures
 function M.figures_in(a, dct)
 	local out = {}
-	local raw = a.raw
+	local raw, id, path = a.raw, a.id, a.path
 	local by_par = {}
 	for _, s in ipairs(a:sentences()) do
-		by_par[s.paragraph or -1] = by_par[s.paragraph or -1] or {}
-		table.insert(by_par[s.paragraph or -1], s)
+		local k = s.paragraph or -1
+		local l = by_par[k]
+		if not l then l = {}; by_par[k] = l end
+		l[#l + 1] = s
 	end
+	local opts = { dct = dct }
 	for _, p in ipairs(a:paragraphs()) do
 		if not SKIP[p.kind] then
-			local r = extract.all(p.text, { dct = dct })
+			-- the dates only where there are figures (most paragraphs have none)
+			local r = { figures = extract.figures(p.text) }
 			if #r.figures > 0 then
+				r.dates = extract.dates(p.text, opts)
 				local exact = raw:sub(p.s, p.e) == p.text
 				local prev -- the figure before, in the same sentence
+				local sentence_text = {} -- by start: figures of one sentence share its text
 				for _, f in ipairs(r.figures) do
 					-- the sentence, as positions into p.text
 					local ss, se = 1, #p.text
 					local sent = exact and sentence_at(by_par[p.idx], p.s + f.s - 1)
 					if sent then ss, se = sent.s - p.s + 1, sent.e - p.s + 1 end
 					if prev and prev.sentence_s ~= ss then prev = nil end
-					local cs, ce = measure.clause_bounds(p.text:sub(1, se), f.s)
-					cs = math.max(cs, ss)
+					local cs, ce = measure.clause_bounds(p.text, f.s, ss, se)
 					local before = p.text:sub(cs, f.s - 1)
 					local spans, year, base = {}, nil, f.base
 					for _, d in ipairs(r.dates) do
@@ -46,8 +51,8 @@ function M.figures_in(a, dct)
 							spans[#spans + 1] = { s = d.s - cs + 1, e = d.e - cs + 1 }
 						end
 						-- the year: the last absolute date before the figure in its sentence
-						if d.s >= ss and d.e < f.s and measure.year_of(d.value) and d.value ~= base then
-							year = measure.year_of(d.value)
+						if d.s >= ss and d.e < f.s and d.value ~= base then
+							year = measure.year_of(d.value) or year
 						end
 					end
 					local subject, change, by_verb = measure.subject_of(before, spans)
@@ -63,13 +68,18 @@ function M.figures_in(a, dct)
 					end
 					if f.change and prev and year == measure.year_of(base) then year = prev.year end
 					if subject == "" then subject = f.unit or "" end
+					local sentence = sentence_text[ss]
+					if not sentence then
+						sentence = p.text:sub(ss, se)
+						sentence_text[ss] = sentence
+					end
 					local fig = {
 						kind = f.kind, value = f.value, lo = f.lo, hi = f.hi, num = f.num, den = f.den,
 						unit = f.unit, approx = f.approx, cmp = f.cmp, change = f.change, base = f.base,
 						text = f.text, measure = subject, year = year,
-						sentence = p.text:sub(ss, se), sentence_s = ss,
+						sentence = sentence, sentence_s = ss,
 						source = {
-							article = a.id, path = a.path, paragraph = p.idx, text = f.text,
+							article = id, path = path, paragraph = p.idx, text = f.text,
 							s = exact and (p.s + f.s - 1) or nil, e = exact and (p.s + f.e - 1) or nil,
 						},
 					}

@@ -1,5 +1,6 @@
 --- stats: every figure in the corpus, what it measures, its year and sources.
----   trang plugin run stats [figures] [--json|--csv] [--match QUERY]   every figure
+---   trang plugin run stats [figures] [--json|--csv] [--all] [--match QUERY]
+---                                  every figure stored; the `rows` most reported printed
 ---   trang plugin run stats units [--json|--csv]     counts and totals by unit
 ---   trang plugin run stats top [--json|--csv]       the largest values per unit
 ---   trang plugin run stats series [--json|--csv]    one measure over several years
@@ -9,7 +10,8 @@
 local corpus = require("trang.corpus")
 local store = require("trang.store")
 local text = require("trang.text")
-local cluster = require("duplicates.cluster")
+local log = require("trang.log")
+local stored = require("duplicates.stored")
 local render = require("duplicates.render")
 local figures = require("stats.figures")
 local measure = require("stats.measure")
@@ -33,9 +35,21 @@ local function dct_of(date)
 end
 
 --- The key under which two reports are the same figure.
+local folded, nfolded = {}, 0
+local function fold(s)
+	local k = folded[s]
+	if not k then
+		if nfolded >= 50000 then folded, nfolded = {}, 0 end
+		k = text.fold(s)
+		folded[s], nfolded = k, nfolded + 1
+	end
+	return k
+end
+
 local function figure_key(f, cluster_id)
-	return table.concat({ cluster_id or "", f.kind, tostring(f.value), tostring(f.lo), tostring(f.hi),
-		f.unit or "", f.change or "", text.fold(f.measure or ""), tostring(f.year) }, "\31")
+	return (cluster_id or "") .. "\31" .. f.kind .. "\31" .. tostring(f.value) .. "\31" .. tostring(f.lo) .. "\31" ..
+		tostring(f.hi) .. "\31" .. (f.unit or "") .. "\31" .. (f.change or "") .. "\31" .. fold(f.measure or "") ..
+		"\31" .. tostring(f.year)
 end
 
 --- Every figure of the corpus, merged within near-duplicate clusters.
@@ -45,7 +59,8 @@ end
 function M.collect(select)
 	local t0 = os.clock()
 	local cluster_of = {}
-	if plugin.options.clusters then cluster_of = cluster.compute(cluster.DEFAULTS).of end
+	if plugin.options.clusters then cluster_of = stored.current().of end
+	local t1 = os.clock()
 	local merged, by_key, n, total = {}, {}, 0, 0
 	for a in corpus.articles(select) do
 		n = n + 1
@@ -70,6 +85,9 @@ function M.collect(select)
 			end
 		end
 	end
+	-- TRANG_LOG_LEVEL=debug shows where the time goes
+	log.debug("CPU s: clusters %.2f, figures %.2f; heap %.0f MB", t1 - t0, os.clock() - t1,
+		collectgarbage("count") / 1024)
 	return merged, { articles = n, figures = total, seconds = os.clock() - t0 }
 end
 
@@ -91,7 +109,7 @@ function M.save(merged)
 	end)
 end
 
-local function base_name(path) return (path or ""):match("([^/]+)$") or path end
+local base_name = render.base_name
 
 local function number_text(v)
 	if v == nil then return nil end
@@ -99,24 +117,33 @@ local function number_text(v)
 	return string.format("%.10g", v)
 end
 
---- One record per merged figure.
-local function records_of(merged)
+--- One record for the merged figure at position i.
+local function record_of(f, i)
+	local files = {}
+	for j, s in ipairs(f.sources) do files[j] = base_name(s.path) end
+	local value = number_text(f.value) or (f.lo and (number_text(f.lo) .. "-" .. number_text(f.hi)))
+		or (f.num and (number_text(f.num) .. "/" .. number_text(f.den)))
+	local q = {}
+	if f.approx then q[#q + 1] = "approx" end
+	if f.cmp then q[#q + 1] = f.cmp end
+	if f.change then q[#q + 1] = f.change .. (f.base and (" vs " .. f.base) or "") end
+	return {
+		figure = i, kind = f.kind, value = value, num_value = f.value, lo = f.lo, hi = f.hi,
+		unit = f.unit, approx = f.approx or false, cmp = f.cmp, change = f.change, base = f.base,
+		qualifiers = table.concat(q, " "), measure = f.measure, year = f.year, text = f.text,
+		sentence = f.sentence, n = #f.sources, files = table.concat(files, " "), sources = f.sources,
+	}
+end
+
+--- One record per merged figure (at the given positions, default all).
+---@param merged table[]
+---@param positions? integer[]
+local function records_of(merged, positions)
 	local out = {}
-	for i, f in ipairs(merged) do
-		local files = {}
-		for j, s in ipairs(f.sources) do files[j] = base_name(s.path) end
-		local value = number_text(f.value) or (f.lo and (number_text(f.lo) .. "-" .. number_text(f.hi)))
-			or (f.num and (number_text(f.num) .. "/" .. number_text(f.den)))
-		local q = {}
-		if f.approx then q[#q + 1] = "approx" end
-		if f.cmp then q[#q + 1] = f.cmp end
-		if f.change then q[#q + 1] = f.change .. (f.base and (" vs " .. f.base) or "") end
-		out[i] = {
-			figure = i, kind = f.kind, value = value, num_value = f.value, lo = f.lo, hi = f.hi,
-			unit = f.unit, approx = f.approx or false, cmp = f.cmp, change = f.change, base = f.base,
-			qualifiers = table.concat(q, " "), measure = f.measure, year = f.year, text = f.text,
-			sentence = f.sentence, n = #f.sources, files = table.concat(files, " "), sources = f.sources,
-		}
+	if positions then
+		for k, i in ipairs(positions) do out[k] = record_of(merged[i], i) end
+	else
+		for i, f in ipairs(merged) do out[i] = record_of(f, i) end
 	end
 	return out
 end
@@ -129,26 +156,38 @@ local function parse_args(args)
 		if rest[i] == "--match" and rest[i + 1] then sel.match = rest[i + 1]; i = i + 2
 		elseif rest[i] == "--since" and rest[i + 1] then sel.since = rest[i + 1]; i = i + 2
 		elseif rest[i] == "--until" and rest[i + 1] then sel["until"] = rest[i + 1]; i = i + 2
-		else error("stats: unknown argument '" .. rest[i] .. "' (--json, --csv, --match, --since, --until)", 0) end
+		elseif rest[i] == "--all" then sel.all = true; i = i + 1
+		else error("stats: unknown argument '" .. rest[i] .. "' (--json, --csv, --all, --match, --since, --until)", 0) end
 	end
-	return fmt, sel
+	local all = sel.all
+	sel.all = nil
+	return fmt, sel, all
 end
 
-local function run(args)
-	local fmt, sel = parse_args(args)
+--- Collects, stores and returns the figures: records of all of them, or
+--- with `positions`, records of the `rows` most reported ones (every one
+--- with --all).
+local function run(args, positions)
+	local fmt, sel, all = parse_args(args)
 	local merged, st = M.collect(sel)
 	M.save(merged)
-	return fmt, records_of(merged), st
+	local shown = positions and render.most(merged, all and #merged or plugin.options.rows,
+		function(f) return #f.sources end)
+	local r = records_of(merged, shown)
+	st.merged = #merged
+	return fmt, r, st
 end
 
---- `figures` (the default): every figure.
+--- `figures` (the default): every figure is stored; the most reported are
+--- printed (every one with --all).
 function M.commands.figures(...)
-	local fmt, records, st = run({ ... })
+	local fmt, records, st = run({ ... }, true)
+	local cut = render.cut_note(fmt, #records, st.merged, "figures", "the most sources")
 	if fmt == "table" then
 		return render.records(fmt, { "kind", "value", "unit", "qualifiers", "year", "measure", "n", "files" }, records,
 			{ measure = 45, files = 40 }) ..
-			string.format("\n%d figures (%d reports) from %d articles, %.2f s", #records, st.figures, st.articles,
-				st.seconds)
+			string.format("\n%d figures (%d reports) from %d articles, %.2f s%s", st.merged, st.figures, st.articles,
+				st.seconds, cut)
 	end
 	return render.records(fmt, { "figure", "kind", "value", "lo", "hi", "unit", "approx", "cmp", "change", "base",
 		"measure", "year", "text", "n", "files", "sentence" }, records)
@@ -276,5 +315,6 @@ end
 M.commands.main = M.commands.figures
 M.commands["--json"] = function(...) return M.commands.figures("--json", ...) end
 M.commands["--csv"] = function(...) return M.commands.figures("--csv", ...) end
+M.commands["--all"] = function(...) return M.commands.figures("--all", ...) end
 
 return M

@@ -23,19 +23,39 @@ end
 M.CHANGE = { ["tăng"] = true, ["giảm"] = true }
 
 --- The clause of sentence s that holds byte position pos: bounds (1-based,
---- inclusive) cut at , ; : and parentheses.
-function M.clause_bounds(s, pos)
-	local start, stop = 1, #s
-	for i = pos - 1, 1, -1 do
-		local c = s:sub(i, i)
-		if c == "," or c == ";" or c == ":" or c == "(" then start = i + 1 break end
+--- inclusive) cut at , ; : and parentheses. from and to (default the whole
+--- of s) bound the search: a clause never starts before from nor ends after to.
+---@param s string
+---@param pos integer
+---@param from? integer
+---@param to? integer
+---@return integer start
+---@return integer stop
+function M.clause_bounds(s, pos, from, to)
+	from, to = from or 1, to or #s
+	local start = from
+	local i = s:find("[,;:%(]", from)
+	while i and i < pos do
+		start = i + 1
+		i = s:find("[,;:%(]", i + 1)
 	end
-	for i = pos, #s do
-		local c = s:sub(i, i)
-		if c == "," or c == ";" or c == ":" or c == ")" then stop = i - 1 break end
-	end
-	return start, stop
+	local stop = s:find("[,;:%)]", pos)
+	return start, (stop and stop <= to) and stop - 1 or to
 end
+
+--- text.lower, remembered: the same few thousand syllables come back in
+--- every sentence.
+local lower_of, lowered = {}, 0
+local function lower(w)
+	local l = lower_of[w]
+	if not l then
+		if lowered >= 50000 then lower_of, lowered = {}, 0 end
+		l = text.lower(w)
+		lower_of[w], lowered = l, lowered + 1
+	end
+	return l
+end
+M.lower = lower
 
 --- The subject before byte position pos of the clause text c (a prefix of
 --- the clause), with the date expressions inside it left out.
@@ -53,7 +73,7 @@ function M.subject_of(c, date_spans)
 			if t.s >= d.s and t.e <= d.e then inside = true break end
 		end
 		if not inside then
-			local w = text.lower(t.text)
+			local w = lower(t.text)
 			if first and t.kind == "word" and M.CHANGE[w] then change = true end
 			if t.kind == "word" and M.VERBS[w] then by_verb = #words > 0 break end
 			-- an opener or punctuation before the first word is skipped
@@ -64,7 +84,7 @@ function M.subject_of(c, date_spans)
 		end
 	end
 	-- drop a trailing "năm" left by a removed year, and trailing punctuation
-	while #words > 0 and (words[#words].kind == "punct" or text.lower(words[#words].text) == "năm") do
+	while #words > 0 and (words[#words].kind == "punct" or lower(words[#words].text) == "năm") do
 		words[#words] = nil
 	end
 	if #words == 0 then return "", change, false end
@@ -86,7 +106,7 @@ end
 function M.noun_phrase(unit, after)
 	local words = { unit }
 	for _, t in ipairs(text.tokens(after)) do
-		if t.kind ~= "word" or M.STOPS[text.lower(t.text)] or #words >= 6 then break end
+		if t.kind ~= "word" or M.STOPS[lower(t.text)] or #words >= 6 then break end
 		words[#words + 1] = t.text
 	end
 	return table.concat(words, " ")
@@ -109,7 +129,7 @@ end
 function M.topic_words(measure)
 	local out, seen, prev = {}, {}, nil
 	for _, t in ipairs(text.tokens(measure)) do
-		local w = t.kind == "word" and text.lower(t.text) or nil
+		local w = t.kind == "word" and lower(t.text) or nil
 		if w and M.TOPIC_STOPS[w] then w = nil end
 		if w and prev then
 			local pair = prev .. " " .. w

@@ -12,6 +12,10 @@ return {
 			description = "merge figures repeated across near-duplicate clusters",
 		},
 		top = { type = "integer", default = 20, description = "how many rows the top view shows per unit" },
+		rows = {
+			type = "integer", default = 50,
+			description = "how many figures a run prints (the most reported; --all prints every one)",
+		},
 	},
 	limits = { memory = "512MB", seconds = 900 },
 }

@@ -6,12 +6,14 @@
 ---   trang plugin run summary evaluate [--limit N]   ROUGE-1/2 of default and lead-N
 --- A summary is N sentences of the articles themselves; a sentence that two
 --- articles share (near-duplicates) is picked once and lists both sources.
+--- A summary of the corpus or of a query tells different stories: one
+--- sentence per near-duplicate cluster (or article) before a second from any.
 --- Each summary is stored in plugin_summary_summaries and _sentences.
 local corpus = require("trang.corpus")
 local store = require("trang.store")
 local json = require("trang.json")
 local time = require("trang.time")
-local cluster = require("duplicates.cluster")
+local stored = require("duplicates.stored")
 local render = require("duplicates.render")
 local candidates = require("summary.candidates")
 local rank = require("summary.rank")
@@ -69,27 +71,18 @@ local function select_opts(f, query)
 end
 
 --- The members of near-duplicate cluster `id`, from the duplicates plugin's
---- stored tables, or computed now when it has stored none.
+--- stored tables when current, or computed now.
 ---@param id integer
 ---@return integer[]|nil article ids
 function M.cluster_members(id)
-	local stored = store.query("SELECT 1 AS x FROM sqlite_master WHERE type = 'table' AND name = " ..
-		"'plugin_duplicates_members'")
-	local ids = {}
-	if #stored > 0 then
-		for _, r in ipairs(store.query("SELECT article FROM plugin_duplicates_members WHERE cluster = ? ORDER BY " ..
-			"article", id)) do
-			ids[#ids + 1] = r.article
-		end
-	else
-		local result = cluster.compute(cluster.DEFAULTS)
-		for _, c in ipairs(result.clusters) do
-			if c.id == id then
-				for _, m in ipairs(c.members) do ids[#ids + 1] = m.id end
-			end
+	for _, c in ipairs(stored.current().clusters) do
+		if c.id == id then
+			local ids = {}
+			for i, m in ipairs(c.members) do ids[i] = m.id end
+			return ids
 		end
 	end
-	return #ids > 0 and ids or nil
+	return nil
 end
 
 --- Summarises a set of articles.
@@ -97,12 +90,21 @@ end
 ---@param f table {n=, method=}
 ---@param query? string[] query tokens
 ---@return summary.candidate[]
-function M.summarize(articles, f, query)
+---@param stories? boolean one sentence per story (near-duplicate cluster, else article) before a second
+function M.summarize(articles, f, query, stories)
 	local cands = {}
+	local cluster_of = stories and #articles > 1 and stored.current().of or nil
 	for _, a in ipairs(articles) do
-		for _, c in ipairs(candidates.of_article(a)) do cands[#cands + 1] = c end
+		local cl = cluster_of and cluster_of[a.id]
+		local story = cl and ("cluster " .. cl.id) or ("article " .. a.id)
+		for _, c in ipairs(candidates.of_article(a)) do
+			c.story = story
+			cands[#cands + 1] = c
+		end
 	end
-	return rank.methods[f.method](cands, select_opts(f, query))
+	local opts = select_opts(f, query)
+	opts.one_per_story = cluster_of ~= nil
+	return rank.methods[f.method](cands, opts)
 end
 
 --- Stores a summary under its scope and target, replacing an older one.
@@ -197,7 +199,7 @@ function M.commands.query(...)
 	local articles = {}
 	for a in corpus.articles{ match = q, limit = f.limit } do articles[#articles + 1] = a end
 	if #articles == 0 then return "no article matches '" .. q .. "'" end
-	local picked = M.summarize(articles, f, rouge.tokens(q))
+	local picked = M.summarize(articles, f, rouge.tokens(q), true)
 	save("query", q, f, #articles, picked)
 	return output(f, heading("'" .. q .. "'", f, #articles), picked)
 end
@@ -207,7 +209,7 @@ function M.commands.corpus(...)
 	local f = parse_args({ ... })
 	local articles = {}
 	for a in corpus.articles{ limit = f.limit } do articles[#articles + 1] = a end
-	local picked = M.summarize(articles, f)
+	local picked = M.summarize(articles, f, nil, true)
 	save("corpus", "", f, #articles, picked)
 	return output(f, heading("the corpus", f, #articles), picked)
 end

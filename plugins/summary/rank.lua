@@ -102,10 +102,15 @@ end
 ---@field n integer sentences wanted
 ---@field redundancy number Jaccard at which a sentence repeats a picked one
 ---@field min_syllables integer
+---@field one_per_story? boolean a sentence per story (c.story) before a second from any: two
+---  near-duplicates tell one story in different words ("Ngày 8/8, ... đã điện đàm", "Cuộc điện đàm
+---  diễn ra ngày 8/8 ..."), which the syllable Jaccard alone does not see
 
 --- Picks up to n candidates in the order `better` prefers, skipping short
 --- ones and any that repeats a picked one; each repeat is kept in the picked
---- sentence's `also` list (its other sources). Returns them in reading order.
+--- sentence's `also` list (its other sources). With one_per_story, a first
+--- pass takes the best sentence of each story and a second fills up.
+--- Returns them in reading order.
 ---@param cands summary.candidate[]
 ---@param better fun(a: summary.candidate, b: summary.candidate): boolean
 ---@param opts summary.select_opts
@@ -114,18 +119,23 @@ local function pick(cands, better, opts)
 	local order = {}
 	for i, c in ipairs(cands) do order[i] = c end
 	table.sort(order, better)
-	local picked = {}
-	for _, c in ipairs(order) do
-		if #c.tokens >= opts.min_syllables then
-			local same
-			for _, p in ipairs(picked) do
-				if M.jaccard(p.tokens, c.tokens) >= opts.redundancy then same = p break end
-			end
-			if same then
-				if same.article ~= c.article then table.insert(same.also, c) end
-			elseif #picked < opts.n then
-				c.also = {}
-				picked[#picked + 1] = c
+	local picked, done, told = {}, {}, {}
+	for pass = 1, opts.one_per_story and 2 or 1 do
+		for _, c in ipairs(order) do
+			if not done[c] and #c.tokens >= opts.min_syllables then
+				local same
+				for _, p in ipairs(picked) do
+					if M.jaccard(p.tokens, c.tokens) >= opts.redundancy then same = p break end
+				end
+				if same then
+					if same.article ~= c.article then table.insert(same.also, c) end
+					done[c] = true
+				elseif #picked < opts.n and (pass == 2 or not opts.one_per_story or not told[c.story]) then
+					c.also = {}
+					picked[#picked + 1] = c
+					done[c] = true
+					if c.story then told[c.story] = true end
+				end
 			end
 		end
 	end

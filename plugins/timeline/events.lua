@@ -14,24 +14,32 @@ local SKIP = { title = true, dateline = true, byline = true, source = true }
 local set_cache, cached = {}, 0
 
 --- The set of case-folded syllables of s (a packed text.shingles set of
---- one-syllable shingles, compared in C by text.jaccard), its size, and the
---- set of its number-like tokens (case numbers, counts, dates).
+--- one-syllable shingles, compared in C by text.jaccard), its size, the set
+--- of its number-like tokens (case numbers, counts, dates) and those tokens
+--- sorted and joined, as a key ("" when there are none).
 ---@param s string
 ---@return string set
 ---@return integer size
 ---@return table<string, boolean> digits
+---@return string digits_key
 function M.syllable_set(s)
 	local c = set_cache[s]
-	if c then return c[1], c[2], c[3] end
+	if c then return c[1], c[2], c[3], c[4] end
 	local set, n = text.shingles(s, 1)
-	local digits = {}
+	local digits, list = {}, {}
 	for tok in s:gmatch("%d[%w%.,/%-:%%]*") do
-		digits[(tok:gsub("[%.,/%-:]+$", ""))] = true
+		local d = tok:gsub("[%.,/%-:]+$", "")
+		if not digits[d] then
+			digits[d] = true
+			list[#list + 1] = d
+		end
 	end
+	table.sort(list)
+	local key = table.concat(list, "\31")
 	if cached > 200000 then set_cache, cached = {}, 0 end
-	set_cache[s] = { set, n, digits }
+	set_cache[s] = { set, n, digits, key }
 	cached = cached + 1
-	return set, n, digits
+	return set, n, digits, key
 end
 
 --- Whether two sentences' numbers agree: the same set, or none on one side.

@@ -1,6 +1,8 @@
 --- timeline: every dated event in the corpus, in date order.
----   trang plugin run timeline [show] [--json|--csv] [--since D] [--until D]
+---   trang plugin run timeline [show] [--json|--csv] [--all] [--since D] [--until D]
 ---                                    [--match QUERY] [--entity NAME]
+--- Every event is stored; the `rows` events with the most sources are printed
+--- (in date order), every one with --all.
 --- An event is a time expression and the sentence it dates; the same event
 --- told by several articles is one event with several sources. Results are
 --- stored in plugin_timeline_events and plugin_timeline_sources.
@@ -11,7 +13,8 @@ local corpus = require("trang.corpus")
 local store = require("trang.store")
 local text = require("trang.text")
 local extract = require("trang.extract")
-local cluster = require("duplicates.cluster")
+local log = require("trang.log")
+local stored = require("duplicates.stored")
 local render = require("duplicates.render")
 local events = require("timeline.events")
 local merge = require("timeline.merge")
@@ -42,8 +45,12 @@ local function parse_args(args)
 			i = i + 2
 		elseif rest[i] == "show" then
 			i = i + 1
+		elseif rest[i] == "--all" then
+			f.all = true
+			i = i + 1
 		else
-			error("timeline: unknown argument '" .. rest[i] .. "' (--json, --csv, --since, --until, --match, --entity)", 0)
+			error("timeline: unknown argument '" .. rest[i] ..
+				"' (--json, --csv, --all, --since, --until, --match, --entity)", 0)
 		end
 	end
 	return f
@@ -78,9 +85,13 @@ function M.build(filter)
 	local t0 = os.clock()
 	local cluster_of, paired = {}, {}
 	if plugin.options.clusters then
-		local result = cluster.compute(cluster.DEFAULTS)
+		local result = stored.current()
 		cluster_of = result.of
-		for _, p in ipairs(result.pairs) do paired[p.a .. ":" .. p.b] = true end
+		for _, p in ipairs(result.pairs) do
+			local to = paired[p.a]
+			if not to then to = {}; paired[p.a] = to end
+			to[p.b] = true
+		end
 	end
 	local t1 = os.clock()
 	local list, n, values_of = {}, 0, {}
@@ -101,31 +112,54 @@ function M.build(filter)
 	local opts = { overlap = plugin.options.overlap, cluster_overlap = plugin.options.cluster_overlap,
 		sentence_jaccard = plugin.options.sentence_jaccard, cluster_of = cluster_of,
 		has_value = function(id, v) return values_of[id] ~= nil and values_of[id][v] == true end,
-		paired = function(a, b) return paired[math.min(a, b) .. ":" .. math.max(a, b)] == true end }
+		paired = function(a, b)
+			local to = paired[math.min(a, b)]
+			return to ~= nil and to[math.max(a, b)] == true
+		end }
+	local tA = os.clock()
 	local merged = merge.merge_events(list, opts)
-	local cache = {}
-	local function sentences_of(id)
-		if not cache[id] then cache[id] = corpus.get(id):sentences() end
-		return cache[id]
+	local tB = os.clock()
+	-- the sentences of the articles add_cluster_sources looks into, by
+	-- paragraph; a bounded cache (an event's cluster is looked at together)
+	local cache, cached = {}, 0
+	local function article_of(id)
+		local c = cache[id]
+		if not c then
+			if cached >= 1000 then cache, cached = {}, 0 end
+			local a = corpus.get(id)
+			local by_par = {}
+			local sentences = a:sentences()
+			for _, s in ipairs(sentences) do
+				if s.paragraph then
+					local l = by_par[s.paragraph]
+					if not l then l = {}; by_par[s.paragraph] = l end
+					l[#l + 1] = s
+				end
+			end
+			c = { article = a, sentences = sentences, by_par = by_par }
+			cache[id], cached = c, cached + 1
+		end
+		return c
 	end
-	local function paragraph_sentences(id, idx)
-		local out = {}
-		for _, s in ipairs(sentences_of(id)) do if s.paragraph == idx then out[#out + 1] = s end end
-		return out
-	end
-	local dated_cache = {}
+	local function sentences_of(id) return article_of(id).sentences end
+	local function paragraph_sentences(id, idx) return article_of(id).by_par[idx] or {} end
 	local function dated_paragraphs(id)
-		if not dated_cache[id] then
+		local c = article_of(id)
+		if not c.dated then
 			local d = {}
-			for _, p in ipairs(corpus.get(id):paragraphs()) do
+			for _, p in ipairs(c.article:paragraphs()) do
 				if #extract.dates(p.text) > 0 then d[p.idx] = true end
 			end
-			dated_cache[id] = d
+			c.dated = d
 		end
-		return dated_cache[id]
+		return c.dated
 	end
 	merge.add_cluster_sources(merged, opts, sentences_of, paragraph_sentences, dated_paragraphs)
+	local tC = os.clock()
 	merge.sort(merged)
+	-- TRANG_LOG_LEVEL=debug shows where the time goes
+	log.debug("CPU s: clusters %.2f, events %.2f, merge %.2f, cluster sources %.2f, sort %.2f; heap %.0f MB",
+		t1 - t0, tA - t1, tB - tA, tC - tB, os.clock() - tC, collectgarbage("count") / 1024)
 	return merged, { articles = n, events = #list, clusters = t1 - t0, seconds = os.clock() - t0 }
 end
 
@@ -147,15 +181,20 @@ function M.save(merged)
 	end)
 end
 
-local function base_name(path) return (path or ""):match("([^/]+)$") or path end
+local base_name = render.base_name
 
 --- `show` (the default): builds, stores and prints the timeline.
 function M.commands.show(...)
 	local f = parse_args({ ... })
 	local merged, st = M.build(f)
 	M.save(merged)
+	-- every event is stored; the ones with the most sources are printed
+	-- unless --all asks for all
+	local shown = render.most(merged, f.all and #merged or plugin.options.rows,
+		function(m) return #m.sources end)
 	local records = {}
-	for i, m in ipairs(merged) do
+	for k, i in ipairs(shown) do
+		local m = merged[i]
 		local files, srcs = {}, {}
 		for j, s in ipairs(m.sources) do
 			files[j] = base_name(s.path)
@@ -163,12 +202,13 @@ function M.commands.show(...)
 				sentence_s = s.sentence_s, sentence_e = s.sentence_e, date_text = s.date_text,
 				rule = s.rule, reason = s.reason }
 		end
-		records[i] = {
+		records[k] = {
 			event = i, date = m.value, granularity = m.granularity, mod = m.mod, lo = m.lo, hi = m.hi,
 			rule = m.rule, expression = m.date_text, sentence = m.sentence, n = #m.sources,
 			files = table.concat(files, " "), sources = srcs,
 		}
 	end
+	local cut = render.cut_note(f.format, #records, #merged, "events", "the most sources")
 	if f.format == "json" then
 		return render.records("json", {}, records)
 	elseif f.format == "csv" then
@@ -186,13 +226,14 @@ function M.commands.show(...)
 	end
 	return render.records("table", { "date", "granularity", "rule", "n", "sentence", "files" }, records,
 		{ sentence = 60, rule = 30 }) ..
-		string.format("\n%d events (%d date expressions) from %d articles, %.2f s",
-			#merged, st.events, st.articles, st.seconds)
+		string.format("\n%d events (%d date expressions) from %d articles, %.2f s%s",
+			#merged, st.events, st.articles, st.seconds, cut)
 end
 
 M.commands.main = M.commands.show
 -- `trang plugin run timeline --json` reads as the default command with a flag
 M.commands["--json"] = function(...) return M.commands.show("--json", ...) end
 M.commands["--csv"] = function(...) return M.commands.show("--csv", ...) end
+M.commands["--all"] = function(...) return M.commands.show("--all", ...) end
 
 return M

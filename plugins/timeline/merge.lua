@@ -18,6 +18,44 @@ M.MIN_SYLLABLES = 12
 ---@field paired fun(a: integer, b: integer): boolean the two articles are a near-duplicate pair themselves
 ---  (not only chained through others)
 
+--- The first merged event of `group` (one date value's, in the order they
+--- were made) that ev, of article art in cluster cl, joins: not from art
+--- already, and with a sentence sharing enough syllables and the same
+--- numbers. Only the events with the same numbers or none can agree, so
+--- those two lists are walked, in order, instead of every event of the value.
+local function first_match(group, art, cl, set, n, digits, dkey, opts)
+	local a, b
+	if dkey == "" then
+		a, b = group.all, nil
+	else
+		a, b = group.by_digits[dkey], group.by_digits[""]
+	end
+	a, b = a or {}, b or {}
+	local i, j = 1, 1
+	while true do
+		local m
+		local x, y = a[i], b[j]
+		if x and (not y or x.seq < y.seq) then
+			m, i = x, i + 1
+		elseif y then
+			m, j = y, j + 1
+		else
+			return nil
+		end
+		if not m.articles[art] then
+			local bar = (cl and m.clusters[cl.id]) and opts.cluster_overlap or opts.overlap
+			local mn = m.first_n
+			-- the sizes alone keep the similarity under bar
+			local lo, hi = n, mn
+			if lo > hi then lo, hi = hi, lo end
+			if (bar <= 0 or lo > 0 and lo >= bar * hi and events.jaccard(set, n, m.first_set, mn) >= bar)
+				and events.numbers_agree(digits, m.digits) then
+				return m
+			end
+		end
+	end
+end
+
 --- Merges events in place into a list of merged events, each with `sources`.
 ---@param list table[] events from events.of_article
 ---@param opts timeline.merge_opts
@@ -34,14 +72,10 @@ function M.merge_events(list, opts)
 		for _, m in ipairs(by_sentence[same_key] or {}) do
 			if not m.articles[art] then target = m break end
 		end
-		local set, n, digits = events.syllable_set(ev.sentence)
-		for _, m in ipairs(not target and by_value[ev.value] or {}) do
-			local bar = (cl and m.clusters[cl.id]) and opts.cluster_overlap or opts.overlap
-			if not m.articles[art] and events.jaccard(set, n, m.first_set, m.first_n, bar) >= bar
-				and events.numbers_agree(digits, m.digits) then
-				target = m
-				break
-			end
+		local set, n, digits, dkey = events.syllable_set(ev.sentence)
+		local group = by_value[ev.value]
+		if not target and group then
+			target = first_match(group, art, cl, set, n, digits, dkey, opts)
 		end
 		if target then
 			table.insert(target.sources, ev.source)
@@ -54,14 +88,45 @@ function M.merge_events(list, opts)
 				sources = { ev.source }, articles = { [ev.source.article] = true },
 				clusters = cl and { [cl.id] = true } or {}, first_set = set, first_n = n, digits = digits,
 			}
-			by_value[ev.value] = by_value[ev.value] or {}
-			table.insert(by_value[ev.value], m)
+			if not group then
+				group = { all = {}, by_digits = {} }
+				by_value[ev.value] = group
+			end
+			m.seq = #group.all + 1
+			group.all[m.seq] = m
+			local same_digits = group.by_digits[dkey]
+			if not same_digits then
+				same_digits = {}
+				group.by_digits[dkey] = same_digits
+			end
+			same_digits[#same_digits + 1] = m
 			by_sentence[same_key] = by_sentence[same_key] or {}
 			table.insert(by_sentence[same_key], m)
 			merged[#merged + 1] = m
 		end
 	end
 	return merged
+end
+
+--- The sentences of the event's sources in cluster cl that date it with an
+--- expression of their own, with their neighbours in the paragraph.
+---@return table[] refs {set=, n=, digits=, path=}
+function M.reference_sentences(m, cl, opts, paragraph_sentences)
+	local refs = {}
+	for _, s2 in ipairs(m.sources) do
+		if opts.cluster_of[s2.article] == cl and s2.reason == "date expression" then
+			local ps = paragraph_sentences(s2.article, s2.paragraph)
+			for i, s in ipairs(ps) do
+				local near = s.s == s2.sentence_s or (ps[i - 1] and ps[i - 1].s == s2.sentence_s)
+					or (ps[i + 1] and ps[i + 1].s == s2.sentence_s)
+				if near then
+					local set, n, digits = events.syllable_set(s.text)
+					refs[#refs + 1] = { set = set, n = n, digits = digits, path = s2.path }
+				end
+			end
+		end
+	end
+	return refs
 end
 
 --- For each merged event, the members of its sources' clusters that are not
@@ -82,27 +147,16 @@ function M.add_cluster_sources(merged, opts, sentences_of, paragraph_sentences, 
 			local cl = opts.cluster_of[src.article]
 			if cl and not seen_cluster[cl.id] then
 				seen_cluster[cl.id] = true
-				-- the sentences of every source paragraph in this cluster
-				local refs = {}
-				for _, s2 in ipairs(m.sources) do
-					if opts.cluster_of[s2.article] == cl and s2.reason == "date expression" then
-						-- the dated sentence and its neighbours in the paragraph
-						local ps = paragraph_sentences(s2.article, s2.paragraph)
-						for i, s in ipairs(ps) do
-							local near = s.s == s2.sentence_s or (ps[i - 1] and ps[i - 1].s == s2.sentence_s)
-								or (ps[i + 1] and ps[i + 1].s == s2.sentence_s)
-							if near then
-								local set, n, digits = events.syllable_set(s.text)
-								refs[#refs + 1] = { set = set, n = n, digits = digits, path = s2.path }
-							end
-						end
-					end
-				end
+				-- the sentences of every source paragraph in this cluster, read
+				-- when a member needs them (copies usually date the event
+				-- themselves)
+				local refs
 				for _, member in ipairs(cl.members) do
 					-- a member that dates this value itself tells its own version
 					if not m.articles[member.id] and not opts.has_value(member.id, m.value) then
 						local best, best_s, best_from = 0, nil, nil
 						local dated = opts.paired(member.id, src.article) and dated_paragraphs(member.id) or nil
+						if dated and not refs then refs = M.reference_sentences(m, cl, opts, paragraph_sentences) end
 						for _, s in ipairs(dated and sentences_of(member.id) or {}) do
 							local set, n, digits = events.syllable_set(s.text)
 							-- a paragraph with a date of its own dates its own events

@@ -23,6 +23,10 @@ return {
 			type = "boolean", default = true,
 			description = "use near-duplicate clusters (dates and sources for undated articles)",
 		},
+		rows = {
+			type = "integer", default = 50,
+			description = "how many events a run prints (those with the most sources; --all prints every one)",
+		},
 	},
 	limits = { memory = "512MB", seconds = 900 },
 }

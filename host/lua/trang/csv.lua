@@ -2,7 +2,7 @@
 --- break are quoted, quotes doubled; lines end with CRLF unless opts.eol = "\n").
 --- The C half (host/api_csv.c) quotes and writes; this half adds whole tables
 --- and records. Failures to write return nil, message, code.
-local C, _name = ...
+local C = ...
 
 local M = {}
 
