@@ -1,11 +1,14 @@
-/* Fuzz target: the whole worker stage of ingest (input checks, header and
- * plain-text article parsing, JSON Lines, sentence splitting) on arbitrary
- * bytes, as .txt (first byte even) or .jsonl (odd). Spans must stay inside
- * the article's raw text and in order. */
+/* Fuzz target: the whole worker stage of ingest (input checks, legacy
+ * encoding detection and conversion, header and plain-text article parsing,
+ * JSON Lines, sentence splitting) on arbitrary bytes, as .txt (first byte
+ * even) or .jsonl (odd), converting legacy encodings when bit 1 of the first
+ * byte is set (--encoding auto). Spans must stay inside the article's raw
+ * text and in order. */
 #include <string.h>
 
 #include "fuzz.h"
 #include "ingest_prepare.h"
+#include "legacy.h"
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
@@ -17,6 +20,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	                      .size = (off_t)size};
 	struct prep_file *pf = prep_file_new(&f, "fuzz", NULL, 1u << 20);
 	if (pf) {
+		pf->encoding = size && (data[0] & 2) ? LEGACY_AUTO : LEGACY_NONE;
 		ingest_prepare(pf);
 		for (size_t i = 0; i < pf->n_arts; i++) {
 			const struct prep_article *pa = &pf->arts[i];
