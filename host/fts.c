@@ -26,16 +26,34 @@
  * In queries the tokenizer joins dotted abbreviations whatever their case
  * (text_tokens.caseless_abbrev), since users type "tp.hcm" for TP.HCM.
  * NFC and NFD input, both tone placements, Ð/Đ and invisible characters give
- * the same terms, since both keys are computed from normalised forms. */
+ * the same terms, since both keys are computed from normalised forms.
+ *
+ * Tokenizing is most of the work of indexing, and SQLite's writer is one
+ * thread. So the ingest workers tokenize paragraphs ahead (fts_pretokenize)
+ * and the writer hands the tokens over (fts_handoff_set) just before it
+ * inserts the paragraph; the tokenizer replays them only if it is given the
+ * very same bytes they were computed from (compared in full), else it
+ * tokenizes as usual. The terms depend on nothing but the text, so the index
+ * is exactly what tokenizing on the writer would make. */
 #include "fts.h"
 
+#include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include "text.h"
 
+/* One per connection (the tokenizer's context): the document handed over by
+ * fts_handoff_set, if any. */
+struct fts_handoff {
+	const char *text;
+	size_t len;
+	const struct fts_pretokens *pt;
+	size_t first, count;
+};
+
 struct fts_tok {
-	int unused; /* the tokenizer has no options yet; FTS5 wants an object */
+	struct fts_handoff *handoff;
 };
 
 static int fts_create(void *ctx, const char **argv, int argc, Fts5Tokenizer **out)
@@ -45,6 +63,7 @@ static int fts_create(void *ctx, const char **argv, int argc, Fts5Tokenizer **ou
 	struct fts_tok *t = calloc(1, sizeof *t);
 	if (!t)
 		return SQLITE_NOMEM;
+	t->handoff = ctx;
 	*out = (Fts5Tokenizer *)t;
 	return SQLITE_OK;
 }
@@ -86,8 +105,8 @@ static int emit_parts(void *ctx, fts_token_fn emit, const buf *folded, int start
 	return SQLITE_OK;
 }
 
-static int fts_tokenize(Fts5Tokenizer *tok, void *ctx, int flags, const char *text, int ntext,
-                        fts_token_fn emit)
+/* The tokens of one document or query, whatever computed them. */
+static int tokenize_text(void *ctx, int flags, const char *text, int ntext, fts_token_fn emit)
 {
 	bool query = flags & FTS5_TOKENIZE_QUERY;
 	bool strict = false;
@@ -145,6 +164,91 @@ static int fts_tokenize(Fts5Tokenizer *tok, void *ctx, int flags, const char *te
 	return rc;
 }
 
+/* Replays tokens recorded by fts_pretokenize. */
+static int replay(void *ctx, const struct fts_handoff *h, fts_token_fn emit)
+{
+	const struct fts_pretokens *pt = h->pt;
+	for (size_t i = h->first; i < h->first + h->count; i++) {
+		const struct fts_pretoken *r = &pt->tok[i];
+		int rc = emit(ctx, (int)r->flags, pt->terms.data + r->term_off, (int)r->term_len, (int)r->start,
+		              (int)r->end);
+		if (rc != SQLITE_OK)
+			return rc;
+	}
+	return SQLITE_OK;
+}
+
+static int fts_tokenize(Fts5Tokenizer *tok, void *ctx, int flags, const char *text, int ntext,
+                        fts_token_fn emit)
+{
+	struct fts_handoff *h = ((struct fts_tok *)tok)->handoff;
+	if (h && h->pt && flags == FTS5_TOKENIZE_DOCUMENT) {
+		/* Only for the very text the tokens were computed from: then they are
+		 * what tokenize_text would emit, since it depends on nothing else. */
+		struct fts_handoff once = *h;
+		h->pt = NULL; /* one document per hand-over */
+		if ((size_t)ntext == once.len && memcmp(text, once.text, once.len) == 0)
+			return replay(ctx, &once, emit);
+	}
+	return tokenize_text(ctx, flags, text, ntext, emit);
+}
+
+/* ---- Tokens computed ahead ---- */
+
+static int record(void *ctx, int tflags, const char *token, int ntoken, int start, int end)
+{
+	struct fts_pretokens *pt = ctx;
+	if (pt->n == pt->cap) {
+		size_t cap = pt->cap ? pt->cap * 2 : 256;
+		struct fts_pretoken *p = realloc(pt->tok, cap * sizeof *p);
+		if (!p)
+			return SQLITE_NOMEM;
+		pt->tok = p;
+		pt->cap = cap;
+	}
+	if (pt->terms.len + (size_t)ntoken > UINT32_MAX)
+		return SQLITE_TOOBIG;
+	pt->tok[pt->n] = (struct fts_pretoken){.term_off = (uint32_t)pt->terms.len, .term_len = (uint32_t)ntoken,
+	                                       .start = (uint32_t)start, .end = (uint32_t)end,
+	                                       .flags = (uint32_t)tflags};
+	if (buf_append(&pt->terms, token, (size_t)ntoken))
+		return SQLITE_NOMEM;
+	pt->n++;
+	return SQLITE_OK;
+}
+
+int fts_pretokenize(struct fts_pretokens *pt, const char *text, size_t len)
+{
+	if (len > INT32_MAX)
+		return -1;
+	size_t n = pt->n, terms = pt->terms.len;
+	if (tokenize_text(pt, FTS5_TOKENIZE_DOCUMENT, text, (int)len, record) != SQLITE_OK) {
+		pt->n = n; /* as it was */
+		pt->terms.len = terms;
+		return -1;
+	}
+	return 0;
+}
+
+void fts_pretokens_free(struct fts_pretokens *pt)
+{
+	free(pt->tok);
+	buf_free(&pt->terms);
+	*pt = (struct fts_pretokens){0};
+}
+
+void fts_handoff_set(struct fts_handoff *h, const char *text, size_t len, const struct fts_pretokens *pt,
+                     size_t first, size_t count)
+{
+	if (!h)
+		return;
+	h->text = text;
+	h->len = len;
+	h->pt = pt;
+	h->first = first;
+	h->count = count;
+}
+
 static fts5_api *fts5_api_of(sqlite3 *db)
 {
 	fts5_api *api = NULL;
@@ -163,7 +267,45 @@ int fts_register(sqlite3 *db)
 	fts5_api *api = fts5_api_of(db);
 	if (!api || api->iVersion < 2)
 		return SQLITE_ERROR;
-	return api->xCreateTokenizer(api, "trang", NULL, &methods, NULL);
+	struct fts_handoff *h = calloc(1, sizeof *h);
+	if (!h)
+		return SQLITE_NOMEM;
+	/* FTS5 frees h when the connection closes. */
+	return api->xCreateTokenizer(api, "trang", h, &methods, free);
+}
+
+struct fts_handoff *fts_handoff_of(sqlite3 *db)
+{
+	fts5_api *api = fts5_api_of(db);
+	void *ctx = NULL;
+	fts5_tokenizer methods;
+	if (!api || api->xFindTokenizer(api, "trang", &ctx, &methods) != SQLITE_OK)
+		return NULL;
+	return ctx;
+}
+
+/* ---- Ranking ---- */
+
+int fts_rank_floor(sqlite3 *db, const char *table, const char *fts_query, int cap, sqlite3_int64 *from)
+{
+	*from = 0;
+	if (cap <= 0)
+		return SQLITE_OK;
+	/* rowid order is the order the index keeps: no rank is computed here. */
+	char *sql = sqlite3_mprintf("SELECT rowid FROM \"%w\" WHERE \"%w\" MATCH ?1 ORDER BY rowid DESC LIMIT 1 OFFSET ?2",
+	                            table, table);
+	sqlite3_stmt *st = NULL;
+	int rc = sql ? sqlite3_prepare_v2(db, sql, -1, &st, NULL) : SQLITE_NOMEM;
+	sqlite3_free(sql);
+	if (rc != SQLITE_OK)
+		return rc;
+	sqlite3_bind_text(st, 1, fts_query, -1, SQLITE_STATIC);
+	sqlite3_bind_int(st, 2, cap - 1); /* the cap-th latest match, if there are that many */
+	rc = sqlite3_step(st);
+	if (rc == SQLITE_ROW)
+		*from = sqlite3_column_int64(st, 0);
+	sqlite3_finalize(st);
+	return rc == SQLITE_ROW || rc == SQLITE_DONE ? SQLITE_OK : rc;
 }
 
 /* ---- Query rewriting ---- */

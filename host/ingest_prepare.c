@@ -85,6 +85,8 @@ static void prep_article_free(struct prep_article *pa)
 	buf_free(&pa->sent_text);
 	free(pa->para_sent);
 	free(pa->sents);
+	free(pa->para_tok);
+	fts_pretokens_free(&pa->toks);
 }
 
 void prep_file_free(struct prep_file *pf)
@@ -219,7 +221,30 @@ static void on_sentence(void *ud, size_t s, size_t e)
 	ps->len = pa->sent_text.len - ps->off;
 }
 
-/* Content hash and sentences of a parsed article whose raw text is raw. */
+/* The index terms take about ten times the text's bytes: for a very long
+ * article the writer tokenizes, so that files in flight stay small. */
+#define PRETOKENIZE_MAX (256u << 10)
+
+/* The index terms of each paragraph (see prep_article.para_tok). Without
+ * memory for them, the writer tokenizes: nothing is lost. */
+static void pretokenize(struct prep_article *pa)
+{
+	const struct article *a = &pa->a;
+	if (a->nfc.len > PRETOKENIZE_MAX || !(pa->para_tok = malloc((a->n_paras + 1) * sizeof *pa->para_tok)))
+		return;
+	for (size_t i = 0; i < a->n_paras; i++) {
+		pa->para_tok[i] = pa->toks.n;
+		if (fts_pretokenize(&pa->toks, a->nfc.data + a->paras[i].text_off, a->paras[i].text_len)) {
+			free(pa->para_tok);
+			pa->para_tok = NULL;
+			fts_pretokens_free(&pa->toks);
+			return;
+		}
+	}
+	pa->para_tok[a->n_paras] = pa->toks.n;
+}
+
+/* Content hash, sentences and index terms of a parsed article whose raw text is raw. */
 static int finish_article(struct prep_article *pa, const char *raw)
 {
 	content_hash(&pa->a, pa->hash);
@@ -236,6 +261,7 @@ static int finish_article(struct prep_article *pa, const char *raw)
 			return -1;
 	}
 	pa->para_sent[pa->a.n_paras] = pa->n_sents;
+	pretokenize(pa);
 	return 0;
 }
 

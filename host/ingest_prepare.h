@@ -1,7 +1,8 @@
 /* ingest_prepare.h: the worker stage of the ingest pipeline. Everything done
  * to a file before the database sees it: reading, hashing, checking that it
- * is UTF-8 text, parsing its article(s), splitting sentences, content hashes.
- * No SQL here, so it runs on any thread. */
+ * is UTF-8 text, parsing its article(s), splitting sentences, content hashes,
+ * the full-text index terms (fts_pretokenize). No SQL here, so it runs on
+ * any thread. */
 #ifndef TRANG_INGEST_PREPARE_H
 #define TRANG_INGEST_PREPARE_H
 
@@ -9,6 +10,7 @@
 
 #include "article.h"
 #include "buf.h"
+#include "fts.h"
 #include "walk.h"
 
 struct prep_problem {
@@ -32,6 +34,11 @@ struct prep_article {
 	struct prep_sentence *sents;
 	size_t n_sents, cap_sents;
 	buf sent_text;
+	/* The index terms of each paragraph, computed here so that the writer
+	 * does not have to: paragraph i's are toks.tok[para_tok[i] .. para_tok[i+1]).
+	 * para_tok is NULL when they were not computed (a very long article). */
+	size_t *para_tok;
+	struct fts_pretokens toks;
 };
 
 enum prep_status {
