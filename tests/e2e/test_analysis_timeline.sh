@@ -55,6 +55,9 @@ run "$TRANG" plugin $PLUG run timeline show --entity "Lê Hoài Trung"
 check_match "--entity keeps the events whose sentence names the person" "1 events (1 date expressions)" "$OUT"
 run "$TRANG" plugin $PLUG run timeline show --since 2000 --until 2012
 check_match "--since and --until select by date value" "1 events (1 date expressions)" "$OUT"
+run "$TRANG" plugin $PLUG run timeline show --match Kremlin
+check_match "--match keeps the events whose text matches the query" "1 events (1 date expressions)" "$OUT"
+check_match "... the meeting at the Kremlin" "2026-02-24TAF" "$OUT"
 run "$TRANG" plugin $PLUG run timeline show --bogus
 check "an unknown argument fails" 1 "$RC"
 check_match "... naming it" "unknown argument '--bogus'" "$ERR"
