@@ -270,8 +270,9 @@ static void test_a_query_past_its_timeout_ends_promptly_and_the_connection_is_us
 	assert_string_equal(f->status[1 - slow], "ok");
 	double took = f->ended[slow] - f->started[slow];
 	print_message("slow query past its 1 s timeout ended after %.3f s; %d ticks\n", took, f->ticks);
-	assert_true(took > 0.9 && took < 1.5);
-	assert_true(f->ticks >= 5); /* the loop ran on while the query did */
+	assert_true(took > 0.9 && (took < 1.5 || !timing_checked()));
+	if (timing_checked())
+		assert_true(f->ticks >= 5); /* the loop ran on while the query did */
 	assert_int_equal(count(f, "SELECT value FROM trang_kv WHERE key = 'quick.answer'"), 42);
 	assert_int_equal(count(f, "SELECT count(*) FROM trang_kv WHERE key = 'slow.finished'"), 0);
 	assert_int_equal(count(f, "SELECT count(*) FROM job_runs WHERE job = 'slow' AND status = 'timeout'"
@@ -307,8 +308,10 @@ static void test_a_run_killed_mid_query_ends_promptly(void **state)
 	assert_string_equal(f->status[0], "killed");
 	double after_ms = (double)(ended - f->armed_at) / 1e6;
 	print_message("killed mid-query: the loop ended %.1f ms after the kill\n", after_ms);
-	assert_true(after_ms < 500);
-	assert_true(f->ended[0] - f->started[0] < 0.8);
+	if (timing_checked()) {
+		assert_true(after_ms < 500);
+		assert_true(f->ended[0] - f->started[0] < 0.8);
+	}
 	assert_int_equal(count(f, "SELECT count(*) FROM job_runs WHERE job = 'slow' AND status = 'killed'"),
 	                 1);
 }
