@@ -122,10 +122,13 @@ cleanup:
 	return rc;
 }
 
-int cmd_plugin_reload(struct cli *cli, const char *name)
+/* Sends "verb arg" to the running service and prints its reply (stdout) or
+ * why it failed (stderr, after "trang what: "). Returns the exit status, or -1
+ * when no service runs on the database. */
+static int ask_service(struct cli *cli, const char *what, const char *verb, const char *arg)
 {
 	char req[600], err[512];
-	snprintf(req, sizeof req, "reload %s", name);
+	snprintf(req, sizeof req, "%s %s", verb, arg);
 	buf reply = BUF_INIT;
 	int rc = EXIT_WORK_FAILED;
 	switch (control_request(cli->db_path, req, &reply, err, sizeof err)) {
@@ -134,10 +137,10 @@ int cmd_plugin_reload(struct cli *cli, const char *name)
 		rc = EXIT_WORK_OK;
 		break;
 	case CONTROL_REFUSED:
-		fprintf(stderr, "trang plugin reload: %s", reply.data ? reply.data : "refused\n");
+		fprintf(stderr, "trang %s: %s", what, reply.data ? reply.data : "refused\n");
 		break;
 	case CONTROL_FAILED:
-		fprintf(stderr, "trang plugin reload: %s\n", err);
+		fprintf(stderr, "trang %s: %s\n", what, err);
 		break;
 	case CONTROL_NO_SERVICE:
 		rc = -1;
@@ -145,6 +148,11 @@ int cmd_plugin_reload(struct cli *cli, const char *name)
 	}
 	buf_free(&reply);
 	return rc;
+}
+
+int cmd_plugin_reload(struct cli *cli, const char *name)
+{
+	return ask_service(cli, "plugin reload", "reload", name);
 }
 
 struct local_run {
@@ -234,29 +242,14 @@ int cmd_job(struct cli *cli, int argc, char **argv)
 		return cli_usage_error("job", "unknown subcommand '%s' (run, kill, history)", sub);
 	if (nargs != 1)
 		return cli_usage_error("job", "%s takes one argument", sub);
-	char req[600], err[512];
-	snprintf(req, sizeof req, "%s %s", sub, args[0]);
-	buf reply = BUF_INIT;
-	int rc = EXIT_WORK_FAILED;
-	switch (control_request(cli->db_path, req, &reply, err, sizeof err)) {
-	case CONTROL_OK:
-		fputs(reply.data ? reply.data : "", stdout);
-		rc = EXIT_WORK_OK;
-		break;
-	case CONTROL_REFUSED:
-		fprintf(stderr, "trang job %s: %s", sub, reply.data ? reply.data : "refused\n");
-		break;
-	case CONTROL_FAILED:
-		fprintf(stderr, "trang job %s: %s\n", sub, err);
-		break;
-	case CONTROL_NO_SERVICE:
-		if (strcmp(sub, "kill") == 0)
-			fprintf(stderr, "trang job kill: no service runs on %s, so no run is running\n",
-			        cli->db_path);
-		else
-			rc = run_here(cli, args[0], plugin_dirs, nplugins);
-		break;
+	char what[32];
+	snprintf(what, sizeof what, "job %s", sub);
+	int rc = ask_service(cli, what, sub, args[0]);
+	if (rc != -1)
+		return rc;
+	if (strcmp(sub, "kill") == 0) {
+		fprintf(stderr, "trang job kill: no service runs on %s, so no run is running\n", cli->db_path);
+		return EXIT_WORK_FAILED;
 	}
-	buf_free(&reply);
-	return rc;
+	return run_here(cli, args[0], plugin_dirs, nplugins);
 }
