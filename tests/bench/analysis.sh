@@ -31,15 +31,7 @@ if [ -z "${RESULTS:-}" ]; then
 		touch "$CORPUS/.complete"
 	fi
 	record() { printf '%-34s %12s %-5s %10s\n' "$1" "$2" "$3" "$4"; }
-	timed() {
-		f=$1
-		shift
-		/usr/bin/time -f "%e %M" -o "$WORK/time.$$" "$@" >/dev/null 2>"$WORK/err.$$" || {
-			cat "$WORK/err.$$" >&2
-			exit 1
-		}
-		cat "$WORK/time.$$" >>"$f"
-	}
+	. "$ROOT/tests/bench/lib.sh" # stats, timed
 	DB=$WORK/analysis-$SIZE.db
 	rm -f "$DB" "$DB-wal" "$DB-shm"
 	: >"$WORK/analysis-ingest.times"

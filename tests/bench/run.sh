@@ -49,22 +49,10 @@ files=$(find "$CORPUS" -name '*.txt' | wc -l)
 mb=$(echo "$bytes" | awk '{printf "%.1f", $1 / 1e6}')
 echo "bench: $files files, $mb MB in $CORPUS; $(nproc) cores; $(date -u +%Y-%m-%dT%H:%MZ)"
 
-# median and spread (max - min) of numbers on stdin
-stats() { sort -g | awk '{v[NR] = $1} END {m = (NR % 2) ? v[(NR + 1) / 2] : (v[NR / 2] + v[NR / 2 + 1]) / 2; printf "%.3f %.3f\n", m, v[NR] - v[1]}'; }
+. "$ROOT/tests/bench/lib.sh" # stats, timed
 
 # record NAME VALUE UNIT SPREAD
 record() { echo "$1 $2 $3 $4" >>"$RESULTS"; }
-
-# timed FILE CMD...: appends "seconds maxrss_kb" of one run of CMD to FILE
-timed() {
-	f=$1
-	shift
-	/usr/bin/time -f "%e %M" -o "$WORK/time.$$" "$@" >/dev/null 2>"$WORK/err.$$" || {
-		cat "$WORK/err.$$" >&2
-		exit 1
-	}
-	cat "$WORK/time.$$" >>"$f"
-}
 
 # ---- ingest, and its peers -------------------------------------------------
 # Each round runs trang, the Python peer (ingest_peer.py: read, unicodedata
