@@ -36,5 +36,15 @@ run() {
 	ERR=$(cat "$TMP/err")
 }
 
+# signature DB: a digest of what a database holds (articles, paragraphs,
+# sentences, index rows), to compare an interrupted run with a clean one.
+signature() {
+	sqlite3 -batch "$1" "
+		SELECT path, hash, title, date, url, author, source, text FROM articles ORDER BY path;
+		SELECT a.path, p.idx, p.kind, p.s, p.e, p.text FROM paragraphs p JOIN articles a ON a.id = p.article_id ORDER BY a.path, p.idx;
+		SELECT a.path, s.idx, s.s, s.e, s.text FROM sentences s JOIN articles a ON a.id = s.article_id ORDER BY a.path, s.idx;
+		SELECT count(*) FROM paragraphs_fts_docsize;" | md5sum
+}
+
 . "$1"
 exit $FAILED

@@ -11,13 +11,6 @@ ls "$CORPUS"/*.txt | head -n 600 | xargs cp -t corpus/
 cp -r "$ROOT/tests/fixtures/plugins/serve/probe" plugins/
 total=$(ls corpus | wc -l)
 "$TRANG" --db "$TMP/ref.db" ingest --no-progress corpus >/dev/null 2>&1
-signature() {
-	sqlite3 -batch "$1" "
-		SELECT path, hash, title, date, url, author, source, text FROM articles ORDER BY path;
-		SELECT a.path, p.idx, p.kind, p.s, p.e, p.text FROM paragraphs p JOIN articles a ON a.id = p.article_id ORDER BY a.path, p.idx;
-		SELECT a.path, s.idx, s.s, s.e, s.text FROM sentences s JOIN articles a ON a.id = s.article_id ORDER BY a.path, s.idx;
-		SELECT count(*) FROM paragraphs_fts_docsize;" | md5sum
-}
 ref=$(signature "$TMP/ref.db")
 # idle: every article stored and the watcher has nothing pending or running
 idle() {

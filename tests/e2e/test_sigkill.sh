@@ -7,13 +7,6 @@ CORPUS=$ROOT/../shared/corpus/dantri-unc
 mkdir corpus && cp "$CORPUS"/*.txt corpus/
 total=$(ls corpus | wc -l)
 "$TRANG" --db "$TMP/ref.db" ingest corpus >/dev/null 2>&1
-signature() {
-	sqlite3 -batch "$1" "
-		SELECT path, hash, title, date, url, author, source, text FROM articles ORDER BY path;
-		SELECT a.path, p.idx, p.kind, p.s, p.e, p.text FROM paragraphs p JOIN articles a ON a.id = p.article_id ORDER BY a.path, p.idx;
-		SELECT a.path, s.idx, s.s, s.e, s.text FROM sentences s JOIN articles a ON a.id = s.article_id ORDER BY a.path, s.idx;
-		SELECT count(*) FROM paragraphs_fts_docsize;" | md5sum
-}
 ref=$(signature "$TMP/ref.db")
 # Delays spread by a fixed seed, so a failure replays.
 delays=$(python3 -c 'import random; r = random.Random(7); print(" ".join("%.2f" % r.uniform(0.05, 1.2) for _ in range(20)))')
