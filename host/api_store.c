@@ -16,7 +16,9 @@
  * suspended (lstate_await; the loop goes on), and its rows are copied out in
  * batches and made Lua values when the job resumes; elsewhere it runs in
  * place. The connection (opened NOMUTEX) is used under its sql_conn lock,
- * by one thread at a time.
+ * by one thread at a time. store.tx there runs BEGIN and COMMIT as work too
+ * and holds the connection for its run until the end (sql_conn_tx_hold):
+ * the plugin's other runs wait for it on workers, never on the loop.
  *
  * Values: SQL NULL comes back as nil (absent from the row table); integers as
  * Lua integers, reals as floats, text and blobs as strings. Parameters: nil and
@@ -45,7 +47,8 @@ struct store_ctx {
 	bool internal;    /* the host's own statement: the authorizer allows it */
 	bool corpus_read; /* LSTATE_CAP_CORPUS_READ */
 	bool may_write;   /* LSTATE_CAP_STORE_WRITE */
-	int tx_depth;     /* open store.tx calls */
+	int tx_depth;     /* open store.tx calls of tx_run (loop thread only) */
+	const void *tx_run; /* lstate_run_token of the run whose store.tx is open */
 	char prefix[96];  /* "plugin_<name>_" or "script_" */
 	char ns[96];      /* key-value namespace: the prefix without its '_' */
 	char denied[256]; /* why the authorizer refused, for the error */
@@ -392,17 +395,71 @@ static int fail_results(lua_State *L, int rc, const char *denied, const char *er
 	return 3;
 }
 
-/* The host's own statements (store.tx), outside the authorizer, in place
- * under the connection's lock. On failure the message goes to msg. */
-static int host_exec(struct store_ctx *c, const char *sql, char *msg, size_t msglen)
+/* ---- transactions (store.tx) ---- */
+
+/* A worker waits this long for another run's transaction, then gives its
+ * thread back to the pool (which that run's statements need) and queues again. */
+#define TX_WAIT_SECONDS 0.02
+#define TX_BUSY_MSG "another run of this plugin is in a transaction"
+
+/* One store.tx call: a to-be-closed userdata at the bottom of its stack, so
+ * an error, a kill or a timeout rolls the transaction back and frees the
+ * connection for the plugin's other runs. */
+struct store_tx {
+	struct store_ctx *c;
+	const void *owner; /* lstate_run_token of its run (NULL outside serve) */
+	int depth;         /* 0: BEGIN .. COMMIT, holding the connection; else a savepoint */
+	bool open;         /* begun, not yet committed or rolled back (set under the lock) */
+	char begin[64], commit[64], rollback[96];
+};
+
+enum tx_step { TX_NONE, TX_BEGIN, TX_END };
+
+/* Under the lock: the host's own transaction statement sql for tx (undo
+ * after it if it fails), outside the authorizer and never interrupted (a
+ * cancelled run must still roll back). A BEGIN holds the connection for
+ * tx's run, an END (commit or rollback) frees it. Message to msg. */
+static int tx_exec(struct store_tx *tx, const char *sql, const char *undo, enum tx_step step,
+                   char *msg, size_t msglen)
 {
-	sql_conn_begin(&c->conn, NULL);
+	struct store_ctx *c = tx->c;
+	struct sql_job *job = c->conn.job;
+	lua_State *running = c->running;
+	c->conn.job = NULL; /* the progress handler leaves it alone */
+	c->running = NULL;
 	c->internal = true;
 	int rc = sqlite3_exec(c->db.db, sql, NULL, NULL, NULL);
-	c->internal = false;
 	if (rc != SQLITE_OK && msg)
 		snprintf(msg, msglen, "%s", sqlite3_errmsg(c->db.db));
-	sql_conn_end(&c->conn);
+	if (rc != SQLITE_OK && undo)
+		sqlite3_exec(c->db.db, undo, NULL, NULL, NULL);
+	c->internal = false;
+	c->conn.job = job;
+	c->running = running;
+	if (step == TX_BEGIN && rc == SQLITE_OK) {
+		tx->open = true;
+		if (tx->depth == 0)
+			sql_conn_tx_hold(&c->conn, tx->owner);
+	} else if (step == TX_END) {
+		tx->open = false;
+		if (tx->depth == 0)
+			sql_conn_tx_release(&c->conn);
+	}
+	return rc;
+}
+
+/* tx_exec in place; SQLITE_BUSY at once if another run's transaction holds
+ * the connection (waiting here would hold up the loop that run needs). */
+static int tx_exec_in_place(struct store_tx *tx, const char *sql, const char *undo,
+                            enum tx_step step, char *msg, size_t msglen)
+{
+	if (!sql_conn_begin_as(&tx->c->conn, NULL, tx->owner, 0)) {
+		if (msg)
+			snprintf(msg, msglen, TX_BUSY_MSG);
+		return SQLITE_BUSY;
+	}
+	int rc = tx_exec(tx, sql, undo, step, msg, msglen);
+	sql_conn_end(&tx->c->conn);
 	return rc;
 }
 
@@ -472,6 +529,13 @@ struct store_op {
 	struct store_param *params;
 	int nparams;
 	lua_State *budget_L;       /* in place: the progress handler checks the run's budget */
+	const void *owner;         /* lstate_run_token: its run's own transaction does not block it */
+	struct store_tx *tx;       /* a transaction statement (sql) of this store.tx, else NULL */
+	const char *tx_undo;
+	enum tx_step tx_step;
+	lua_KFunction k;           /* the continuation op_k goes on to, with kc */
+	lua_KContext kc;
+	bool blocked;              /* another run's transaction kept the connection: try again */
 	/* set by op_run */
 	sqlite3_stmt *stmt;
 	bool prepared;
@@ -520,6 +584,7 @@ static struct store_op *push_op(lua_State *L, struct store_ctx *c, const char *s
 	op->c = c;
 	op->sql = sql;
 	op->len = len;
+	op->owner = lstate_run_token(L);
 	if (lua_rawgetp(L, LUA_REGISTRYINDEX, &op_mt) == LUA_TNIL) {
 		lua_pop(L, 1);
 		lua_createtable(L, 0, 2);
@@ -702,13 +767,36 @@ static void op_run(void *ud)
 {
 	struct store_op *op = ud;
 	struct store_ctx *c = op->c;
-	sql_conn_begin(&c->conn, op->budget_L ? NULL : &op->job);
+	bool in_place = op->budget_L != NULL;
+	if (!sql_conn_begin_as(&c->conn, in_place ? NULL : &op->job, op->owner,
+	                       in_place ? 0 : TX_WAIT_SECONDS)) {
+		if (in_place) { /* waiting would hold up the loop the other run needs */
+			op->rc = SQLITE_BUSY;
+			op->fail = OP_FAIL_SQL;
+			snprintf(op->errmsg, sizeof op->errmsg, TX_BUSY_MSG);
+		} else if (sql_job_cancelled(&op->job)) {
+			op->rc = SQLITE_INTERRUPT;
+			op->fail = OP_FAIL_SQL;
+			snprintf(op->errmsg, sizeof op->errmsg, "interrupted");
+		} else {
+			op->blocked = true;
+		}
+		return;
+	}
 	c->running = op->budget_L;
 	c->denied[0] = '\0';
 	if (sql_job_cancelled(&op->job)) {
 		op->rc = SQLITE_INTERRUPT;
 		op->fail = OP_FAIL_SQL;
 		snprintf(op->errmsg, sizeof op->errmsg, "interrupted");
+		goto done;
+	}
+	if (op->tx) {
+		int rc = tx_exec(op->tx, op->sql, op->tx_undo, op->tx_step, op->errmsg, sizeof op->errmsg);
+		if (rc != SQLITE_OK) {
+			op->rc = rc;
+			op->fail = OP_FAIL_SQL;
+		}
 		goto done;
 	}
 	if (!op->prepared && !op_prepare(op))
@@ -741,13 +829,39 @@ static void op_cancel(void *ud)
 	sql_job_cancel(&((struct store_op *)ud)->job);
 }
 
+static int op_k(lua_State *L, int status, lua_KContext ctx);
+
+static int op_submit(lua_State *L, struct store_op *op)
+{
+	op->budget_L = lstate_can_await(L) ? NULL : L;
+	struct lstate_work w = {op_run, op_cancel, op};
+	return lstate_await(L, &w, (lua_KContext)op, op_k);
+}
+
+/* After the work: a statement that found another run's transaction holding
+ * the connection is queued again (the worker was only lent for a while, so
+ * that run's own statements find one); else op->k goes on. */
+static int op_k(lua_State *L, int status, lua_KContext ctx)
+{
+	struct store_op *op = (struct store_op *)ctx;
+	if (op->blocked) {
+		op->blocked = false;
+		if (lstate_can_await(L))
+			return op_submit(L, op);
+		op->rc = SQLITE_BUSY;
+		op->fail = OP_FAIL_SQL;
+		snprintf(op->errmsg, sizeof op->errmsg, TX_BUSY_MSG);
+	}
+	return op->k(L, status, op->kc);
+}
+
 /* Runs op's next batch: suspends the run (k continues it), or runs it in place
  * and calls k. */
 static int op_await(lua_State *L, struct store_op *op, lua_KContext kc, lua_KFunction k)
 {
-	op->budget_L = lstate_can_await(L) ? NULL : L;
-	struct lstate_work w = {op_run, op_cancel, op};
-	return lstate_await(L, &w, kc, k);
+	op->k = k;
+	op->kc = kc;
+	return op_submit(L, op);
 }
 
 /* After a batch, on the loop thread: charges the SQL to the run's budget;
@@ -886,47 +1000,174 @@ static int store_exec_fn(lua_State *L)
 	return op_await(L, op, (lua_KContext)lua_gettop(L), exec_k);
 }
 
+static const char tx_mt = 't'; /* registry: metatable of store_tx */
+
+/* The mirror on the loop thread of which run's store.tx is open, how deep. */
+static void tx_enter(struct store_tx *tx)
+{
+	tx->c->tx_run = tx->owner;
+	tx->c->tx_depth = tx->depth + 1;
+}
+
+static void tx_leave(struct store_tx *tx)
+{
+	struct store_ctx *c = tx->c;
+	if (c->tx_run == tx->owner && c->tx_depth > tx->depth) {
+		c->tx_depth = tx->depth;
+		if (tx->depth == 0)
+			c->tx_run = NULL;
+	}
+}
+
+/* __close of a store_tx: an error, a kill or a timeout left it open. The
+ * rollback runs in place (cheap: SQLite drops the pages), no one else can
+ * be using the connection: the run holds it and its own work has returned. */
+static int tx_close(lua_State *L)
+{
+	struct store_tx *tx = lua_touserdata(L, 1);
+	if (tx->open)
+		tx_exec_in_place(tx, tx->rollback, NULL, TX_END, NULL, 0);
+	tx_leave(tx);
+	return 0;
+}
+
+/* Pushes the store_tx of a new store.tx call at index 1, to-be-closed.
+ * Stack: [fn, args...] -> [tx, fn, args...] */
+static struct store_tx *push_tx(lua_State *L, struct store_ctx *c)
+{
+	luaL_checkstack(L, 3, NULL);
+	const void *owner = lstate_run_token(L);
+	struct store_tx *tx = lua_newuserdatauv(L, sizeof *tx, 0);
+	memset(tx, 0, sizeof *tx);
+	tx->c = c;
+	tx->owner = owner;
+	tx->depth = c->tx_depth > 0 && c->tx_run == owner ? c->tx_depth : 0;
+	if (tx->depth == 0) {
+		snprintf(tx->begin, sizeof tx->begin, "BEGIN IMMEDIATE");
+		snprintf(tx->commit, sizeof tx->commit, "COMMIT");
+		snprintf(tx->rollback, sizeof tx->rollback, "ROLLBACK");
+	} else {
+		snprintf(tx->begin, sizeof tx->begin, "SAVEPOINT trang_tx_%d", tx->depth);
+		snprintf(tx->commit, sizeof tx->commit, "RELEASE trang_tx_%d", tx->depth);
+		snprintf(tx->rollback, sizeof tx->rollback, "ROLLBACK TO trang_tx_%d; RELEASE trang_tx_%d",
+		         tx->depth, tx->depth);
+	}
+	if (lua_rawgetp(L, LUA_REGISTRYINDEX, &tx_mt) == LUA_TNIL) {
+		lua_pop(L, 1);
+		lua_createtable(L, 0, 1);
+		lua_pushcfunction(L, tx_close);
+		lua_setfield(L, -2, "__close");
+		lua_pushvalue(L, -1);
+		lua_rawsetp(L, LUA_REGISTRYINDEX, &tx_mt);
+	}
+	lua_setmetatable(L, -2);
+	lua_insert(L, 1);
+	lua_toclose(L, 1);
+	return tx;
+}
+
+/* [tx, results...] -> returns true, results... */
+static int tx_results(lua_State *L)
+{
+	lua_pushboolean(L, 1);
+	lua_insert(L, 2);
+	return lua_gettop(L) - 1;
+}
+
+/* A transaction statement of tx as an op (pushed, to-be-closed). */
+static struct store_op *tx_op(lua_State *L, struct store_tx *tx, const char *sql, const char *undo,
+                              enum tx_step step)
+{
+	luaL_checkstack(L, 3, NULL);
+	struct store_op *op = push_op(L, tx->c, sql, strlen(sql));
+	op->internal = true;
+	op->tx = tx;
+	op->tx_undo = undo;
+	op->tx_step = step;
+	return op;
+}
+
+/* Closes and pops the op on top. */
+static void pop_op(lua_State *L)
+{
+	lua_closeslot(L, -1);
+	lua_pop(L, 1);
+}
+
+/* Continuation after COMMIT. Stack: [tx, results..., op] */
+static int tx_committed_k(lua_State *L, int status, lua_KContext kc)
+{
+	(void)status;
+	(void)kc;
+	int nret = op_check(L, lua_touserdata(L, -1), "store.tx: cannot commit");
+	if (nret)
+		return nret;
+	pop_op(L);
+	return tx_results(L);
+}
+
+/* Continuation after fn. Stack: [tx, results...] */
+static int tx_called_k(lua_State *L, int status, lua_KContext kc)
+{
+	(void)status;
+	(void)kc;
+	struct store_tx *tx = lua_touserdata(L, 1);
+	tx_leave(tx);
+	struct store_op *op = tx_op(L, tx, tx->commit, tx->rollback, TX_END);
+	return op_await(L, op, 0, tx_committed_k);
+}
+
+/* Continuation after BEGIN. Stack: [tx, fn, args..., op] */
+static int tx_begun_k(lua_State *L, int status, lua_KContext kc)
+{
+	(void)status;
+	(void)kc;
+	struct store_tx *tx = lua_touserdata(L, 1);
+	int nret = op_check(L, lua_touserdata(L, -1), "store.tx: cannot begin");
+	if (nret)
+		return nret;
+	pop_op(L); /* stack: [tx, fn, args...] */
+	tx_enter(tx);
+	lua_callk(L, lua_gettop(L) - 2, LUA_MULTRET, 0, tx_called_k);
+	return tx_called_k(L, LUA_OK, 0);
+}
+
+/* store.tx where the run cannot be suspended (a script; a coroutine of a
+ * job): all in place, fn under lua_pcall. Stack: [tx, fn, args...] */
+static int tx_in_place(lua_State *L, struct store_tx *tx)
+{
+	char msg[256];
+	int rc = tx_exec_in_place(tx, tx->begin, NULL, TX_BEGIN, msg, sizeof msg);
+	if (rc != SQLITE_OK)
+		return fail_results(L, rc, "", msg, "store.tx: cannot begin");
+	tx_enter(tx);
+	int status = lua_pcall(L, lua_gettop(L) - 2, LUA_MULTRET, 0);
+	tx_leave(tx);
+	if (status != LUA_OK) {
+		tx_exec_in_place(tx, tx->rollback, NULL, TX_END, NULL, 0);
+		return lua_error(L);
+	}
+	rc = tx_exec_in_place(tx, tx->commit, tx->rollback, TX_END, msg, sizeof msg);
+	if (rc != SQLITE_OK)
+		return fail_results(L, rc, "", msg, "store.tx: cannot commit");
+	return tx_results(L);
+}
+
 /* store.tx(fn, ...) -> true, fn's results | nil, message, code (could not
  * begin or commit: busy). Runs fn(...) in a transaction (a savepoint when
  * nested); an error in fn rolls it back and is raised again as it was.
- * The transaction is the connection's, which other runs of the state share,
- * so fn runs to its end without being suspended (its statements run in
- * place). */
+ * In a trang serve run, BEGIN and COMMIT run as work and fn may be
+ * suspended; the transaction holds the connection for this run until it
+ * ends, so the plugin's other runs wait for it (on workers). */
 static int store_tx(lua_State *L)
 {
 	luaL_checktype(L, 1, LUA_TFUNCTION);
 	struct store_ctx *c = ctx_check(L);
-	int depth = c->tx_depth;
-	char begin[64], commit[64], rollback[96], msg[256];
-	if (depth == 0) {
-		snprintf(begin, sizeof begin, "BEGIN IMMEDIATE");
-		snprintf(commit, sizeof commit, "COMMIT");
-		snprintf(rollback, sizeof rollback, "ROLLBACK");
-	} else {
-		snprintf(begin, sizeof begin, "SAVEPOINT trang_tx_%d", depth);
-		snprintf(commit, sizeof commit, "RELEASE trang_tx_%d", depth);
-		snprintf(rollback, sizeof rollback, "ROLLBACK TO trang_tx_%d; RELEASE trang_tx_%d", depth,
-		         depth);
-	}
-	int rc = host_exec(c, begin, msg, sizeof msg);
-	if (rc != SQLITE_OK)
-		return fail_results(L, rc, "", msg, "store.tx: cannot begin");
-	int base = 1; /* stack: [fn, args...] */
-	c->tx_depth++;
-	int status = lua_pcall(L, lua_gettop(L) - 1, LUA_MULTRET, 0);
-	c->tx_depth--;
-	if (status != LUA_OK) {
-		host_exec(c, rollback, NULL, 0);
-		return lua_error(L);
-	}
-	rc = host_exec(c, commit, msg, sizeof msg);
-	if (rc != SQLITE_OK) {
-		host_exec(c, rollback, NULL, 0);
-		return fail_results(L, rc, "", msg, "store.tx: cannot commit");
-	}
-	lua_pushboolean(L, 1);
-	lua_insert(L, base);
-	return lua_gettop(L) - base + 1;
+	struct store_tx *tx = push_tx(L, c); /* stack: [tx, fn, args...] */
+	if (!lstate_can_await(L))
+		return tx_in_place(L, tx);
+	struct store_op *op = tx_op(L, tx, tx->begin, NULL, TX_BEGIN);
+	return op_await(L, op, 0, tx_begun_k);
 }
 
 /* ---- the key-value namespace ---- */

@@ -969,6 +969,11 @@ bool lstate_can_await(lua_State *L)
 	return st->slice_thread == L && st->kill == LSTATE_OK && lua_isyieldable(L);
 }
 
+const void *lstate_run_token(lua_State *L)
+{
+	return lstate_from(L)->slice_thread;
+}
+
 int lstate_await(lua_State *L, const struct lstate_work *w, lua_KContext ctx, lua_KFunction k)
 {
 	if (!lstate_can_await(L)) {

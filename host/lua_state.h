@@ -190,6 +190,9 @@ struct lstate_work {
 };
 /* True if lstate_await would suspend the run (false: it runs the work in place). */
 bool lstate_can_await(lua_State *L);
+/* What identifies the time-sliced run L belongs to (the same in coroutines
+ * of its own), for work that must know its run; NULL outside one. */
+const void *lstate_run_token(lua_State *L);
 int lstate_await(lua_State *L, const struct lstate_work *w, lua_KContext ctx, lua_KFunction k);
 /* The work of a run that returned LSTATE_STEP_AWAIT (until it is resumed). */
 const struct lstate_work *lstate_coro_work(const struct lstate_coro *c);

@@ -3,6 +3,7 @@
  * sqlite3_value_dup copies being independent of their statement. */
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 
 #include "sql_job.h"
 
@@ -13,6 +14,19 @@ int sql_conn_init(struct sql_conn *c, sqlite3 *db)
 	if (pthread_mutex_init(&c->lock, NULL) != 0)
 		return -1;
 	if (pthread_mutex_init(&c->defer_lock, NULL) != 0) {
+		pthread_mutex_destroy(&c->lock);
+		return -1;
+	}
+	pthread_condattr_t attr;
+	int rc = pthread_condattr_init(&attr);
+	if (rc == 0) {
+		rc = pthread_condattr_setclock(&attr, CLOCK_MONOTONIC);
+		if (rc == 0)
+			rc = pthread_cond_init(&c->tx_ended, &attr);
+		pthread_condattr_destroy(&attr);
+	}
+	if (rc != 0) {
+		pthread_mutex_destroy(&c->defer_lock);
 		pthread_mutex_destroy(&c->lock);
 		return -1;
 	}
@@ -39,6 +53,7 @@ void sql_conn_destroy(struct sql_conn *c)
 	if (!c->ready)
 		return;
 	finalize_deferred(c);
+	pthread_cond_destroy(&c->tx_ended);
 	pthread_mutex_destroy(&c->defer_lock);
 	pthread_mutex_destroy(&c->lock);
 	c->ready = false;
@@ -48,6 +63,45 @@ void sql_conn_begin(struct sql_conn *c, struct sql_job *job)
 {
 	pthread_mutex_lock(&c->lock);
 	c->job = job;
+}
+
+static double mono_now(void)
+{
+	struct timespec ts;
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
+}
+
+bool sql_conn_begin_as(struct sql_conn *c, struct sql_job *job, const void *owner, double wait_s)
+{
+	pthread_mutex_lock(&c->lock);
+	double until = wait_s > 0 ? mono_now() + wait_s : 0;
+	while (c->tx_held && c->tx_owner != owner) {
+		double now = mono_now();
+		if (now >= until || (job && sql_job_cancelled(job))) {
+			pthread_mutex_unlock(&c->lock);
+			return false;
+		}
+		/* in short steps, so a cancel is seen soon */
+		double step = until - now < 0.005 ? until : now + 0.005;
+		struct timespec ts = {(time_t)step, (long)((step - (double)(time_t)step) * 1e9)};
+		pthread_cond_timedwait(&c->tx_ended, &c->lock, &ts);
+	}
+	c->job = job;
+	return true;
+}
+
+void sql_conn_tx_hold(struct sql_conn *c, const void *owner)
+{
+	c->tx_held = true;
+	c->tx_owner = owner;
+}
+
+void sql_conn_tx_release(struct sql_conn *c)
+{
+	c->tx_held = false;
+	c->tx_owner = NULL;
+	pthread_cond_broadcast(&c->tx_ended);
 }
 
 void sql_conn_end(struct sql_conn *c)

@@ -6,7 +6,11 @@
  * says and must not wait). A statement is stepped in batches into copied
  * rows (sqlite3_value_dup), which Lua values are made of later on the loop
  * thread; a job counts its SQLite work and can be cancelled from another
- * thread through the connection's progress handler. No Lua here. */
+ * thread through the connection's progress handler. A transaction that
+ * spans several uses (store.tx under trang serve, whose statements run on
+ * different workers) holds the connection for its owner between them: other
+ * owners wait for it, not for the lock, which no thread keeps across uses.
+ * No Lua here. */
 #ifndef TRANG_SQL_JOB_H
 #define TRANG_SQL_JOB_H
 
@@ -32,6 +36,9 @@ struct sql_conn {
 	sqlite3_stmt **deferred;   /* finalized at the next sql_conn_end */
 	size_t ndeferred, cap;
 	struct sql_job *job;       /* the job holding the lock, if it is one */
+	pthread_cond_t tx_ended;   /* with lock: signalled when tx_held clears */
+	bool tx_held;              /* under lock: a transaction of tx_owner is open */
+	const void *tx_owner;
 	bool ready;                /* the mutexes exist */
 };
 
@@ -51,6 +58,15 @@ void sql_conn_destroy(struct sql_conn *c);
 /* Takes the lock (waits for it) and makes job (may be NULL) the one the
  * progress handler sees. */
 void sql_conn_begin(struct sql_conn *c, struct sql_job *job);
+/* Like sql_conn_begin for owner (NULL: none), unless another owner's
+ * transaction holds the connection: then waits for it up to wait_s seconds
+ * (0: not at all; a cancelled job stops waiting) and returns false without
+ * the lock if it still does. */
+bool sql_conn_begin_as(struct sql_conn *c, struct sql_job *job, const void *owner, double wait_s);
+/* Under the lock: owner's transaction is open (it holds the connection
+ * until sql_conn_tx_release), or is over (wakes the waiters). */
+void sql_conn_tx_hold(struct sql_conn *c, const void *owner);
+void sql_conn_tx_release(struct sql_conn *c);
 /* Finalizes the deferred statements and releases the lock. */
 void sql_conn_end(struct sql_conn *c);
 /* Finalizes stmt now if the lock is free, else at the next sql_conn_end. */

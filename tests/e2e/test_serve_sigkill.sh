@@ -10,7 +10,9 @@ mkdir corpus plugins
 ls "$CORPUS"/*.txt | head -n 600 | xargs cp -t corpus/
 cp -r "$ROOT/tests/fixtures/plugins/serve/probe" plugins/
 total=$(ls corpus | wc -l)
+t0=$(date +%s.%N)
 "$TRANG" --db "$TMP/ref.db" ingest --no-progress corpus >/dev/null 2>&1
+took=$(echo "$t0 $(date +%s.%N)" | awk '{print $2 - $1}')
 ref=$(signature "$TMP/ref.db")
 # idle: every article stored and the watcher has nothing pending or running
 idle() {
@@ -27,8 +29,12 @@ wait_idle() {
 		sleep 0.05
 	done
 }
-delays=$(python3 -c 'import random; r = random.Random(9); print(" ".join("%.2f" % r.uniform(0.05, 0.7) for _ in range(20)))')
-midway=0 bad_integrity=0 incomplete=0 unclean=0 left_running=0 different=0
+# Kill times spread over most of an ingest as long as the reference one took
+# on this machine now (the service starts ingesting at once, before any
+# settle delay); a busy machine makes the times vary, so at least 8 of the
+# 20 must land before the ingest completed for the test to mean something.
+delays=$(python3 -c 'import random, sys; r = random.Random(9); hi = 0.1 + 0.8 * float(sys.argv[1]); print(" ".join("%.2f" % r.uniform(0.05, hi) for _ in range(20)))' "$took")
+midway=0 bad_integrity=0 incomplete=0 unclean=0 left_running=0 different=0 runs=0
 for delay in $delays; do
 	rm -f "$DB" "$DB-wal" "$DB-shm" "$DB.sock"
 	"$TRANG" serve --watch corpus --plugins plugins 2>killed.log &
@@ -46,13 +52,14 @@ for delay in $delays; do
 	wait $pid || unclean=$((unclean + 1))
 	[ "$(q "SELECT count(*) FROM job_runs WHERE status = 'running'")" = 0 ] || left_running=$((left_running + 1))
 	[ "$(signature "$DB")" = "$ref" ] || different=$((different + 1))
+	runs=$((runs + $(q "SELECT count(*) FROM job_runs WHERE status IN ('ok', 'killed')")))
 done
 echo "# $midway of 20 kills landed before the ingest was complete"
-check "most kills landed mid-ingest" 1 "$([ $midway -ge 10 ] && echo 1 || echo "0 ($midway of 20)")"
+check "at least 8 kills landed mid-ingest" 1 "$([ $midway -ge 8 ] && echo 1 || echo "0 ($midway of 20)")"
 check "integrity_check is ok after every kill" 0 "$bad_integrity"
 check "the service after every kill completes the ingest" 0 "$incomplete"
 check "and stops cleanly on SIGTERM" 0 "$unclean"
 check "no run is left 'running'" 0 "$left_running"
 check "every completed database equals the uninterrupted one" 0 "$different"
-check "jobs ran while the service ingested (runs recorded)" 1 "$([ "$(q "SELECT count(*) FROM job_runs WHERE status IN ('ok', 'killed')")" -gt 0 ] && echo 1 || echo 0)"
+check "jobs ran while the services ingested (runs recorded)" 1 "$([ "$runs" -gt 0 ] && echo 1 || echo 0)"
 check "database and FTS index consistent" "integrity   ok" "$("$TRANG" stats --check)"

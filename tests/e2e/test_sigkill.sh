@@ -6,10 +6,13 @@ CORPUS=$ROOT/../shared/corpus/dantri-unc
 [ -d "$CORPUS" ] || CORPUS=/work/shared/corpus/dantri-unc
 mkdir corpus && cp "$CORPUS"/*.txt corpus/
 total=$(ls corpus | wc -l)
+t0=$(date +%s.%N)
 "$TRANG" --db "$TMP/ref.db" ingest corpus >/dev/null 2>&1
+took=$(echo "$t0 $(date +%s.%N)" | awk '{print $2 - $1}')
 ref=$(signature "$TMP/ref.db")
-# Delays spread by a fixed seed, so a failure replays.
-delays=$(python3 -c 'import random; r = random.Random(7); print(" ".join("%.2f" % r.uniform(0.05, 1.2) for _ in range(20)))')
+# Delays spread by a fixed seed, so a failure replays, over as long as the
+# reference ingest took on this machine now (the machine may be fast or busy).
+delays=$(python3 -c 'import random, sys; r = random.Random(7); hi = float(sys.argv[1]); print(" ".join("%.2f" % r.uniform(0.05, hi) for _ in range(20)))' "$took")
 interrupted=0 bad_integrity=0 incomplete=0 different=0
 for delay in $delays; do
 	rm -f "$DB" "$DB-wal" "$DB-shm"

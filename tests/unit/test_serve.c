@@ -1,9 +1,10 @@
 /* test_serve.c: the service loop with real timers, real plugin states and a
  * real SQLite file: a spinning job does not hold up a 100 ms timer, nor does
  * a job's slow SQLite query (it runs off the loop), which a timeout or a kill
- * ends mid-query; an every-second job runs on time, overruns are skipped or
- * queued and recorded, a run can be killed by id, and a stop lets jobs finish
- * before a deadline. */
+ * ends mid-query, nor one inside store.tx, whose kill or error rolls the
+ * transaction back and frees the connection; an every-second job runs on
+ * time, overruns are skipped or queued and recorded, a run can be killed by
+ * id, and a stop lets jobs finish before a deadline. */
 #include "testutil.h"
 
 #include <math.h>
@@ -316,6 +317,88 @@ static void test_a_run_killed_mid_query_ends_promptly(void **state)
 	                 1);
 }
 
+/* A slow statement inside store.tx runs on a worker too (BEGIN and COMMIT
+ * as well): the 100 ms timer keeps its time (same bound and attempts), and
+ * the transaction's writes, a nested one's included, are committed. */
+static void test_slow_statement_inside_store_tx_leaves_a_100ms_timer_on_time(void **state)
+{
+	struct fixture *f = *state;
+	if (!timing_checked())
+		skip();
+	bool on_time = false;
+	for (int attempt = 1; attempt <= 3 && !on_time; attempt++) {
+		snprintf(f->db, sizeof f->db, "%s/tx%d.db", f->dir, attempt);
+		probed_run(f, FIXTURES "tx", "txer.slowtx", "ok");
+		double took = f->ended[0] - f->started[0];
+		print_message("slow statement in store.tx, attempt %d: %.2f s, %d ticks of a 100 ms timer,"
+		              " worst %.1f ms late (%.1f ms with the waits for a CPU)\n",
+		              attempt, took, f->ticks, f->worst_late_ms, f->worst_raw_ms);
+		assert_true(took > 0.3);
+		assert_true(f->ticks >= (int)(took * 10) - 2);
+		on_time = f->worst_late_ms < 20;
+	}
+	if (!on_time)
+		fail_msg("a 100 ms timer was 20 ms late or more in each of 3 attempts");
+	assert_int_equal(count(f, "SELECT count(*) FROM plugin_txer_rows"), 3);
+	assert_int_equal(
+		count(f, "SELECT count(*) FROM plugin_txer_rows WHERE v IN ('before', 'after', 'nested')"), 3);
+	assert_int_equal(count(f, "SELECT value FROM trang_kv WHERE key = 'slowtx.n'"), 5000000);
+}
+
+/* A run killed while its store.tx runs a statement on the worker ends
+ * promptly, leaves nothing of the transaction (its table, row and key are
+ * rolled back), and another run of the plugin, whose write waited for the
+ * transaction meanwhile, then writes. */
+static void test_a_run_killed_inside_store_tx_rolls_back_and_frees_the_connection(void **state)
+{
+	struct fixture *f = *state;
+	struct serve *s = open_serve(f, FIXTURES "tx", 5);
+	f->stop_after = 2;
+	char err[512];
+	int64_t id;
+	assert_int_equal(serve_run_job(s, "txer.stuck", "manual", &f->kill_id, err, sizeof err), 0);
+	assert_int_equal(serve_run_job(s, "txer.after", "manual", &id, err, sizeof err), 0);
+	uv_timer_init(serve_loop(s), &f->action);
+	f->action.data = f;
+	uv_timer_start(&f->action, kill_now_cb, 500, 0);
+	assert_int_equal(serve_run(s), SERVE_EXIT_CLEAN);
+	serve_free(s);
+	assert_int_equal(f->nruns, 2);
+	int stuck = strcmp(f->job[0], "stuck") == 0 ? 0 : 1;
+	assert_string_equal(f->job[stuck], "stuck");
+	assert_string_equal(f->status[stuck], "killed");
+	assert_string_equal(f->status[1 - stuck], "ok");
+	print_message("killed inside store.tx after %.3f s; the other run ended %.3f s after it\n",
+	              f->ended[stuck] - f->started[stuck], f->ended[1 - stuck] - f->ended[stuck]);
+	assert_true(f->ended[stuck] - f->started[stuck] < 0.9);
+	/* the other run's write waited for the transaction to end */
+	assert_true(f->ended[1 - stuck] >= f->ended[stuck]);
+	assert_int_equal(count(f, "SELECT count(*) FROM plugin_txer_rows WHERE v = 'stuck'"), 0);
+	assert_int_equal(count(f, "SELECT count(*) FROM plugin_txer_rows WHERE v = 'later'"), 1);
+	assert_int_equal(count(f, "SELECT count(*) FROM trang_kv WHERE key LIKE 'stuck.%'"), 0);
+	assert_int_equal(count(f, "SELECT count(*) FROM trang_kv WHERE key = 'after.ok'"), 1);
+}
+
+/* An error raised inside store.tx after the run was suspended in it comes
+ * back as raised, nothing of the transaction stays, and the run's next
+ * store.tx begins and commits on the connection it freed. */
+static void test_an_error_inside_store_tx_rolls_back_and_the_next_one_commits(void **state)
+{
+	struct fixture *f = *state;
+	struct serve *s = open_serve(f, FIXTURES "tx", 5);
+	f->stop_after = 1;
+	char err[512];
+	int64_t id;
+	assert_int_equal(serve_run_job(s, "txer.failing", "manual", &id, err, sizeof err), 0);
+	assert_int_equal(serve_run(s), SERVE_EXIT_CLEAN);
+	serve_free(s);
+	assert_int_equal(f->nruns, 1);
+	assert_string_equal(f->status[0], "ok");
+	assert_int_equal(count(f, "SELECT count(*) FROM plugin_txer_rows WHERE v = 'failed'"), 0);
+	assert_int_equal(count(f, "SELECT count(*) FROM plugin_txer_rows WHERE v = 'committed'"), 1);
+	assert_int_equal(count(f, "SELECT count(*) FROM trang_kv WHERE key = 'failing.ok'"), 1);
+}
+
 static void test_every_second_job_runs_on_time_several_times(void **state)
 {
 	if (!timing_checked())
@@ -436,6 +519,12 @@ int main(void)
 		cmocka_unit_test_setup_teardown(
 			test_a_query_past_its_timeout_ends_promptly_and_the_connection_is_usable, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_a_run_killed_mid_query_ends_promptly, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_slow_statement_inside_store_tx_leaves_a_100ms_timer_on_time,
+		                                setup, teardown),
+		cmocka_unit_test_setup_teardown(
+			test_a_run_killed_inside_store_tx_rolls_back_and_frees_the_connection, setup, teardown),
+		cmocka_unit_test_setup_teardown(
+			test_an_error_inside_store_tx_rolls_back_and_the_next_one_commits, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_every_second_job_runs_on_time_several_times, setup,
 		                                teardown),
 		cmocka_unit_test_setup_teardown(test_overrunning_jobs_are_skipped_or_queued_and_recorded,
