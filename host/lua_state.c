@@ -298,6 +298,32 @@ static int tostring_raw(lua_State *L)
 /* Message handler: turns any error object into a string without letting a
  * hostile __tostring escape (it runs protected and under the budget), and
  * keeps the traceback aside. Stack: [err] -> [err, message]; returns 1. */
+/* Why a call that ended with status rc failed, with its message: the kill
+ * when there was one (its reason, and its message unless the error already
+ * says it), else the error at the top of L's stack. *msg points into L's
+ * stack or into buf (n bytes) and is valid until the stack is popped. */
+static enum lstate_reason failure_of(struct lstate *st, lua_State *L, int rc, const char **msg, char *buf,
+                                     size_t n)
+{
+	enum lstate_reason reason = st->kill != LSTATE_OK ? st->kill
+	                            : rc == LUA_ERRMEM    ? LSTATE_MEMORY
+	                                                  : LSTATE_ERROR;
+	const char *m = lua_type(L, -1) == LUA_TSTRING ? lua_tostring(L, -1) : NULL;
+	if (reason == LSTATE_MEMORY && st->kill == LSTATE_OK) {
+		snprintf(buf, n, "%s: not enough memory: memory cap of %zu MB reached (memory)", st->name,
+		         st->limits.memory_bytes >> 20);
+		m = buf;
+	} else if (st->kill != LSTATE_OK && (!m || !strstr(m, st->kill_msg))) {
+		snprintf(buf, n, "%s: %s", st->name, st->kill_msg);
+		m = buf;
+	} else if (!m) {
+		snprintf(buf, n, "(error object is a %s value)", luaL_typename(L, -1));
+		m = buf;
+	}
+	*msg = m;
+	return reason;
+}
+
 static int lstate_msgh(lua_State *L)
 {
 	struct lstate *st = lstate_from(L);
@@ -368,21 +394,9 @@ enum lstate_reason lstate_pcall(struct lstate *st, int nargs, int nresults,
 	enum lstate_reason reason = LSTATE_OK;
 	if (rc != LUA_OK) {
 		/* stack: [error message] */
-		reason = st->kill != LSTATE_OK ? st->kill
-		         : rc == LUA_ERRMEM    ? LSTATE_MEMORY
-		                               : LSTATE_ERROR;
-		const char *msg = lua_tostring(L, -1);
+		const char *msg;
 		char buf[300];
-		if (reason == LSTATE_MEMORY && st->kill == LSTATE_OK) {
-			snprintf(buf, sizeof buf, "%s: not enough memory: memory cap of %zu MB reached (memory)",
-			         st->name, st->limits.memory_bytes >> 20);
-			msg = buf;
-		} else if (st->kill != LSTATE_OK && (!msg || !strstr(msg, st->kill_msg))) {
-			snprintf(buf, sizeof buf, "%s: %s", st->name, st->kill_msg);
-			msg = buf;
-		} else if (!msg) {
-			msg = "(error object is not a string)";
-		}
+		reason = failure_of(st, L, rc, &msg, buf, sizeof buf);
 		char *tb = st->pending_traceback;
 		st->pending_traceback = NULL;
 		fill_outcome(out, reason, msg, tb);
@@ -787,22 +801,9 @@ struct lstate_coro *lstate_coro_start(struct lstate *st, int nargs, double timeo
 static void coro_fill_failure(struct lstate_coro *c, int rc, struct lstate_outcome *out)
 {
 	struct lstate *st = c->st;
-	enum lstate_reason reason = st->kill != LSTATE_OK ? st->kill
-	                            : rc == LUA_ERRMEM    ? LSTATE_MEMORY
-	                                                  : LSTATE_ERROR;
-	const char *msg = lua_type(c->co, -1) == LUA_TSTRING ? lua_tostring(c->co, -1) : NULL;
+	const char *msg;
 	char buf[300];
-	if (reason == LSTATE_MEMORY && st->kill == LSTATE_OK) {
-		snprintf(buf, sizeof buf, "%s: not enough memory: memory cap of %zu MB reached (memory)",
-		         st->name, st->limits.memory_bytes >> 20);
-		msg = buf;
-	} else if (st->kill != LSTATE_OK && (!msg || !strstr(msg, st->kill_msg))) {
-		snprintf(buf, sizeof buf, "%s: %s", st->name, st->kill_msg);
-		msg = buf;
-	} else if (!msg) {
-		snprintf(buf, sizeof buf, "(error object is a %s value)", luaL_typename(c->co, -1));
-		msg = buf;
-	}
+	enum lstate_reason reason = failure_of(st, c->co, rc, &msg, buf, sizeof buf);
 	out->reason = reason;
 	out->message = strdup(msg);
 	lua_pushcfunction(st->L, coro_traceback);
