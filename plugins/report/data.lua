@@ -1,6 +1,7 @@
 --- report.data: what the report shows, read from the tables the analysis
 --- plugins stored (timeline, stats, duplicates, entities). A missing table
 --- is a section with nothing in it and a note saying which plugin fills it.
+local json = require("trang.json")
 local store = require("trang.store")
 
 local M = {}
@@ -24,15 +25,19 @@ function M.corpus()
 	return r
 end
 
---- Sources of an event or figure, by its id.
-local function sources_by(sql)
+--- Attaches to each item of list (keyed by its field key) its sources as
+--- source_list, read by sql for those items only: sql selects "owner" and
+--- ends with "WHERE owner_column IN (SELECT value FROM json_each(?))".
+local function attach_sources(list, key, sql)
+	local ids = {}
+	for i, item in ipairs(list) do ids[i] = item[key] end
 	local by = {}
-	for _, s in ipairs(store.query(sql)) do
+	for _, s in ipairs(store.query(sql, json.encode(ids))) do
 		local k = s.owner
 		by[k] = by[k] or {}
 		table.insert(by[k], s)
 	end
-	return by
+	for _, item in ipairs(list) do item.source_list = by[item[key]] or {} end
 end
 
 --- The events with most sources (at most n), in date order, each with its sources.
@@ -44,9 +49,8 @@ function M.events(n)
 	local total = store.query("SELECT count(*) AS n FROM plugin_timeline_events")[1].n
 	local list = store.query("SELECT * FROM (SELECT event, value, granularity, rule, date_text, sentence, sources " ..
 		"FROM plugin_timeline_events ORDER BY sources DESC, event LIMIT ?) ORDER BY event", n)
-	local src = sources_by("SELECT event AS owner, article, path, paragraph, reason FROM plugin_timeline_sources " ..
-		"ORDER BY event, path")
-	for _, e in ipairs(list) do e.source_list = src[e.event] or {} end
+	attach_sources(list, "event", "SELECT event AS owner, article, path, paragraph, reason " ..
+		"FROM plugin_timeline_sources WHERE event IN (SELECT value FROM json_each(?)) ORDER BY event, path")
 	return list, total
 end
 
@@ -61,9 +65,8 @@ function M.figures(n)
 	-- numbers ("hai nước") are left to the full table of the stats plugin
 	local list = store.query("SELECT * FROM plugin_stats_figures WHERE text GLOB '*[0-9]*' " ..
 		"ORDER BY (kind = 'money') DESC, (kind = 'percent') DESC, sources DESC, figure LIMIT ?", n)
-	local src = sources_by("SELECT figure AS owner, article, path, paragraph FROM plugin_stats_sources ORDER BY " ..
-		"figure, path")
-	for _, f in ipairs(list) do f.source_list = src[f.figure] or {} end
+	attach_sources(list, "figure", "SELECT figure AS owner, article, path, paragraph " ..
+		"FROM plugin_stats_sources WHERE figure IN (SELECT value FROM json_each(?)) ORDER BY figure, path")
 	return list, total
 end
 
