@@ -15,26 +15,14 @@
 #include "store.h"
 #include "text.h"
 
-/* Match markers put in by FTS5's snippet() and highlight(). */
-#define MARK_ON "\x02"
-#define MARK_OFF "\x03"
-
 struct search_opts {
 	bool strict, json;
 	long limit;
 	int width; /* kwic: display columns of context on each side */
 };
 
-/* Rank and cut in the FTS table first, then join only the rows kept. */
-static const char *const search_sql =
-	"SELECT a.path, a.title, a.date, p.idx, p.kind, p.s, p.e, f.snippet, f.score FROM ("
-	"SELECT rowid AS id, rank, bm25(paragraphs_fts) AS score, "
-	"snippet(paragraphs_fts, 0, '" MARK_ON "', '" MARK_OFF "', '…', 16) AS snippet "
-	"FROM paragraphs_fts WHERE paragraphs_fts MATCH ?1 ORDER BY rank LIMIT ?2) f "
-	"JOIN paragraphs p ON p.id = f.id JOIN articles a ON a.id = p.article_id ORDER BY f.rank";
-
 static const char *const kwic_sql =
-	"SELECT a.path, a.date, p.idx, highlight(paragraphs_fts, 0, '" MARK_ON "', '" MARK_OFF "') "
+	"SELECT a.path, a.date, p.idx, highlight(paragraphs_fts, 0, '" FTS_MARK_ON "', '" FTS_MARK_OFF "') "
 	"FROM paragraphs_fts JOIN paragraphs p ON p.id = paragraphs_fts.rowid "
 	"JOIN articles a ON a.id = p.article_id "
 	"WHERE paragraphs_fts MATCH ?1 ORDER BY a.date, a.path, p.idx LIMIT ?2";
@@ -79,9 +67,9 @@ static int step_error(struct store *st, const char *cmd, const char *query)
 static void put_marked(FILE *out, const char *s, bool tty)
 {
 	for (; *s; s++) {
-		if (*s == MARK_ON[0])
+		if (*s == FTS_MARK_ON[0])
 			fputs(tty ? "\033[1;33m" : "[", out);
-		else if (*s == MARK_OFF[0])
+		else if (*s == FTS_MARK_OFF[0])
 			fputs(tty ? "\033[0m" : "]", out);
 		else
 			fputc(*s, out);
@@ -94,7 +82,7 @@ static char *strip_marks(const char *s)
 	if (!out)
 		return NULL;
 	for (; *s; s++)
-		if (*s != MARK_ON[0] && *s != MARK_OFF[0])
+		if (*s != FTS_MARK_ON[0] && *s != FTS_MARK_OFF[0])
 			*o++ = *s;
 	*o = '\0';
 	return out;
@@ -108,7 +96,7 @@ static const char *col_text(sqlite3_stmt *q, int i)
 
 static int run_search(struct store *st, const char *query, const struct search_opts *o)
 {
-	sqlite3_stmt *q = prepare_query(st, "search", search_sql, query, o, o->limit);
+	sqlite3_stmt *q = prepare_query(st, "search", fts_search_sql, query, o, o->limit);
 	if (!q)
 		return EXIT_WORK_FAILED;
 	bool tty = isatty(STDOUT_FILENO);
@@ -202,14 +190,14 @@ static void kwic_lines(const char *path, const char *marked, const struct search
 	if (!plain)
 		return;
 	size_t offset_plain = 0; /* bytes of plain text before the current position */
-	for (const char *p = marked; *left > 0 && (p = strchr(p, MARK_ON[0])) != NULL; (*left)--) {
-		const char *end = strchr(p, MARK_OFF[0]);
+	for (const char *p = marked; *left > 0 && (p = strchr(p, FTS_MARK_ON[0])) != NULL; (*left)--) {
+		const char *end = strchr(p, FTS_MARK_OFF[0]);
 		if (!end)
 			break;
 		/* Position of the match in the plain text: count unmarked bytes before p. */
 		offset_plain = 0;
 		for (const char *c = marked; c < p; c++)
-			offset_plain += *c != MARK_ON[0] && *c != MARK_OFF[0];
+			offset_plain += *c != FTS_MARK_ON[0] && *c != FTS_MARK_OFF[0];
 		size_t mlen = (size_t)(end - p - 1);
 		size_t ms = offset_plain, me = ms + mlen;
 		size_t ls = tail_start(plain, ms, o->width);

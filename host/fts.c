@@ -271,7 +271,8 @@ int fts_register(sqlite3 *db)
 	if (!h)
 		return SQLITE_NOMEM;
 	/* FTS5 frees h when the connection closes. */
-	return api->xCreateTokenizer(api, "trang", h, &methods, free);
+	int rc = api->xCreateTokenizer(api, "trang", h, &methods, free);
+	return rc == SQLITE_OK ? fts_rank_register(db, api) : rc;
 }
 
 struct fts_handoff *fts_handoff_of(sqlite3 *db)
@@ -282,30 +283,6 @@ struct fts_handoff *fts_handoff_of(sqlite3 *db)
 	if (!api || api->xFindTokenizer(api, "trang", &ctx, &methods) != SQLITE_OK)
 		return NULL;
 	return ctx;
-}
-
-/* ---- Ranking ---- */
-
-int fts_rank_floor(sqlite3 *db, const char *table, const char *fts_query, int cap, sqlite3_int64 *from)
-{
-	*from = 0;
-	if (cap <= 0)
-		return SQLITE_OK;
-	/* rowid order is the order the index keeps: no rank is computed here. */
-	char *sql = sqlite3_mprintf("SELECT rowid FROM \"%w\" WHERE \"%w\" MATCH ?1 ORDER BY rowid DESC LIMIT 1 OFFSET ?2",
-	                            table, table);
-	sqlite3_stmt *st = NULL;
-	int rc = sql ? sqlite3_prepare_v2(db, sql, -1, &st, NULL) : SQLITE_NOMEM;
-	sqlite3_free(sql);
-	if (rc != SQLITE_OK)
-		return rc;
-	sqlite3_bind_text(st, 1, fts_query, -1, SQLITE_STATIC);
-	sqlite3_bind_int(st, 2, cap - 1); /* the cap-th latest match, if there are that many */
-	rc = sqlite3_step(st);
-	if (rc == SQLITE_ROW)
-		*from = sqlite3_column_int64(st, 0);
-	sqlite3_finalize(st);
-	return rc == SQLITE_ROW || rc == SQLITE_DONE ? SQLITE_OK : rc;
 }
 
 /* ---- Query rewriting ---- */

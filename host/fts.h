@@ -50,20 +50,47 @@ struct fts_handoff *fts_handoff_of(sqlite3 *db);
 void fts_handoff_set(struct fts_handoff *h, const char *text, size_t len, const struct fts_pretokens *pt,
                      size_t first, size_t count);
 
-/* Ranking by bm25 costs about a microsecond for each matching paragraph, and
- * a common folded syllable ("gia", "dau") matches a sixth of a news corpus:
- * ranking them all would take most of a second on a gigabyte. A query that
- * matches more than FTS_RANK_CANDIDATES paragraphs is therefore ranked among
- * the latest FTS_RANK_CANDIDATES of them (highest rowid: last ingested). */
-#define FTS_RANK_CANDIDATES 2000
+/* ---- Ranking (fts_rank.c) ---- */
 
-/* For the rewritten query fts_query (see fts_query_rewrite) on the FTS5 table
- * `table`: *from is set to the smallest rowid among the latest `cap` matches
- * when there are at least cap, else to 0 (rank them all); a ranked query
- * then adds "AND rowid >= from". Walks those matches' rowids only (under a
- * few milliseconds for 2,000). Returns SQLITE_OK or SQLite's error code (a query
- * syntax error, for one). */
-int fts_rank_floor(sqlite3 *db, const char *table, const char *fts_query, int cap, sqlite3_int64 *from);
+/* Registers the FTS5 function paragraphs_bm25(paragraphs_fts): bm25() of
+ * paragraphs_fts, the same scores, with each row's length read from
+ * paragraphs_fts_norms instead of one %_docsize lookup per match. fts_register
+ * calls it. */
+int fts_rank_register(sqlite3 *db, fts5_api *api);
+
+/* The length FTS5 records for a document whose tokens are
+ * pt->tok[first, first + count): colocated tokens do not count. */
+unsigned fts_doc_size(const struct fts_pretokens *pt, size_t first, size_t count);
+
+/* Lengths noted by the ingest writer for the paragraphs it indexes, written
+ * to paragraphs_fts_norms in the same transaction (fts_norms_write, just
+ * before COMMIT: writing them as they come would flush FTS5's pending terms). */
+struct fts_norm {
+	sqlite3_int64 id;
+	unsigned len, seq;
+};
+struct fts_norms {
+	struct fts_norm *v;
+	size_t n, cap;
+};
+/* Notes paragraph id's length. 0, or -1 (no memory). */
+int fts_norms_note(struct fts_norms *nm, sqlite3_int64 id, unsigned len);
+/* Writes the noted lengths and forgets them. SQLITE_OK or SQLite's error. */
+int fts_norms_write(sqlite3 *db, struct fts_norms *nm);
+void fts_norms_free(struct fts_norms *nm);
+/* Fills an empty paragraphs_fts_norms from FTS5's own lengths (a database
+ * indexed before it existed). SQLITE_OK or SQLite's error. */
+int fts_norms_backfill(sqlite3 *db);
+
+/* Match markers that snippet() and highlight() put in the searches' text. */
+#define FTS_MARK_ON "\x02"
+#define FTS_MARK_OFF "\x03"
+
+/* The ranked search of `trang search` (and of make bench): ?1 the query
+ * (fts_query_rewrite), ?2 how many rows. Columns: article path, title, date,
+ * paragraph idx, kind, s, e, snippet (matches between FTS_MARK_ON and
+ * FTS_MARK_OFF), score (bm25, negative: smaller is better); best first. */
+extern const char fts_search_sql[];
 
 /* Rewrites a user query into FTS5 syntax for the trang tokenizer: each term
  * (bareword or quoted phrase) is quoted, so terms such as 3,63, TP.HCM,

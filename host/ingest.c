@@ -90,6 +90,7 @@ struct ingest {
 	struct ingest_counts *c;
 	sqlite3_stmt *q[Q_COUNT];
 	struct fts_handoff *handoff; /* the writer's tokenizer, for terms made by the workers */
+	struct fts_norms norms;      /* lengths of the batch's paragraphs, for ranking */
 	int64_t run_id;
 	bool in_tx;
 	bool failed; /* the database failed: stop the run */
@@ -192,12 +193,12 @@ static int tx_commit(struct ingest *ig)
 	if (!ig->in_tx)
 		return 0;
 	ig->in_tx = false;
-	if (store_exec(ig->st, "COMMIT")) {
-		ig->failed = true;
-		sqlite3_exec(ig->st->db, "ROLLBACK", NULL, NULL, NULL);
-		forget_batch_articles(ig);
-		return -1;
+	if (fts_norms_write(ig->st->db, &ig->norms) != SQLITE_OK) {
+		db_fail(ig, "cannot record the paragraphs' lengths");
+		goto fail;
 	}
+	if (store_exec(ig->st, "COMMIT"))
+		goto fail;
 	ingest_ckpt_poke(&ig->ckpt);
 	for (size_t i = 0; i < ig->n_batch_arts && ig->o->plugins; i++) {
 		progress_clear(&ig->bar);
@@ -206,6 +207,12 @@ static int tx_commit(struct ingest *ig)
 	}
 	forget_batch_articles(ig);
 	return 0;
+fail:
+	ig->failed = true;
+	sqlite3_exec(ig->st->db, "ROLLBACK", NULL, NULL, NULL);
+	ig->norms.n = 0;
+	forget_batch_articles(ig);
+	return -1;
 }
 
 /* Remembers a stored article for the plugins' on_article. 0, or -1 (no memory). */
@@ -298,6 +305,10 @@ static int put_article(struct ingest *ig, int64_t file_id, const char *path, con
 		fts_handoff_set(ig->handoff, NULL, 0, NULL, 0, 0);
 		if (irc)
 			return -1;
+		/* Without the workers' tokens the length stays unknown (0): ranking asks FTS5. */
+		unsigned len = pa->para_tok ? fts_doc_size(&pa->toks, pa->para_tok[i], pa->para_tok[i + 1] - pa->para_tok[i]) : 0;
+		if (fts_norms_note(&ig->norms, paragraph_id, len))
+			return db_fail(ig, "out of memory");
 		for (size_t k = pa->para_sent[i]; k < pa->para_sent[i + 1]; k++) {
 			const struct prep_sentence *ps = &pa->sents[k];
 			q = ig->q[Q_SENT_PUT];
@@ -894,6 +905,7 @@ cleanup:
 	sqlite3_finalize(ig.rd_get);
 	store_close(&ig.rd);
 	free(ig.seen);
+	fts_norms_free(&ig.norms);
 	forget_batch_articles(&ig);
 	free(ig.batch_arts);
 	return rc;

@@ -65,6 +65,9 @@ static const char schema_sql[] =
 	"CREATE VIRTUAL TABLE IF NOT EXISTS paragraphs_fts USING fts5(\n"
 	"  text, content='paragraphs', content_rowid='id',\n"
 	"  tokenize='trang');  -- host/fts.c: folded and strict terms in one index\n"
+	"CREATE TABLE IF NOT EXISTS paragraphs_fts_norms(  -- host/fts_rank.c: lengths for ranking\n"
+	"  chunk INTEGER PRIMARY KEY,       -- paragraphs chunk*4096 .. chunk*4096+4095\n"
+	"  lens BLOB NOT NULL);             -- their token counts, uint16 little-endian, 0 unknown\n"
 	/* No triggers keep the index: SQLite 3.40's FTS5 flushes its pending terms
 	 * at every savepoint, and a trigger makes each paragraph INSERT open one,
 	 * so the index would be written one paragraph at a time. host/ingest.c
@@ -281,6 +284,10 @@ int store_open(struct store *st, const char *path, enum store_mode mode)
 			goto fail_keep;
 		if (store_exec(st, "BEGIN IMMEDIATE") || store_exec(st, schema_sql))
 			goto fail_keep;
+		if (fts_norms_backfill(st->db) != SQLITE_OK) {
+			store_fail(st, "cannot record the paragraphs' lengths");
+			goto fail_keep;
+		}
 		char sql[128];
 		snprintf(sql, sizeof sql, "INSERT OR REPLACE INTO meta VALUES ('schema_version', '%d')",
 		         STORE_SCHEMA_VERSION);

@@ -1,11 +1,9 @@
 /* bench_search: latency of `trang search` queries on an ingested database:
- * the same rewrite (fts_query_rewrite) and SQL as host/cmd_search.c, top 10
- * by bm25 with snippets, each query of a fixed list run several times.
- * Ranked among the latest FTS_RANK_CANDIDATES matches (fts_rank_floor, whose
- * time is included), and, as "_allrank", over all matches for comparison.
- * Prints median and 99th percentile in milliseconds, for single words and
- * for phrases; BENCH_VERBOSE=1 also prints each query's time on stderr. */
-#include <stdbool.h>
+ * the same rewrite (fts_query_rewrite) and SQL (fts_search_sql: top 10 by
+ * bm25 over all matches, with snippets), each query of a fixed list run
+ * several times. Prints median and 99th percentile in milliseconds, for
+ * single words and for phrases; BENCH_VERBOSE=1 also prints each query's
+ * time on stderr. */
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -41,17 +39,8 @@ static int cmp_double(const void *a, const void *b)
 	return (x > y) - (x < y);
 }
 
-static void measure(struct store *st, const char *label, const char *const *list, int rounds, bool all)
+static void measure(struct store *st, const char *label, const char *const *list, int rounds)
 {
-	/* The query of host/cmd_search.c; BENCH_SQL tries another. */
-	const char *sql = getenv("BENCH_SQL") ? getenv("BENCH_SQL") :
-		"SELECT a.path, a.title, a.date, p.idx, p.kind, p.s, p.e, f.snippet, f.score FROM ("
-		"SELECT rowid AS id, rank, bm25(paragraphs_fts) AS score, "
-		"snippet(paragraphs_fts, 0, '[', ']', '…', 16) AS snippet "
-		"FROM paragraphs_fts WHERE paragraphs_fts MATCH ?1 AND rowid >= ?2 ORDER BY rank LIMIT 10) f "
-		"JOIN paragraphs p ON p.id = f.id JOIN articles a ON a.id = p.article_id ORDER BY f.rank";
-	/* BENCH_RANK_CANDIDATES tries another cap. */
-	int cap = getenv("BENCH_RANK_CANDIDATES") ? atoi(getenv("BENCH_RANK_CANDIDATES")) : FTS_RANK_CANDIDATES;
 	size_t n = 0;
 	while (list[n])
 		n++;
@@ -63,19 +52,19 @@ static void measure(struct store *st, const char *label, const char *const *list
 			buf q = BUF_INIT;
 			sqlite3_stmt *stmt;
 			fts_query_rewrite(&q, list[i], strlen(list[i]), false);
-			if (store_prepare(st, &stmt, sql)) {
+			if (store_prepare(st, &stmt, fts_search_sql)) {
 				fprintf(stderr, "%s\n", st->err);
 				exit(1);
 			}
-			sqlite3_int64 from = 0;
-			if (!all && fts_rank_floor(st->db, "paragraphs_fts", q.data, cap, &from) != SQLITE_OK) {
+			sqlite3_bind_text(stmt, 1, q.data, -1, SQLITE_STATIC);
+			sqlite3_bind_int(stmt, 2, 10);
+			int rc;
+			while ((rc = sqlite3_step(stmt)) == SQLITE_ROW)
+				rows++;
+			if (rc != SQLITE_DONE) {
 				fprintf(stderr, "%s: %s\n", list[i], sqlite3_errmsg(st->db));
 				exit(1);
 			}
-			sqlite3_bind_text(stmt, 1, q.data, -1, SQLITE_STATIC);
-			sqlite3_bind_int64(stmt, 2, from);
-			while (sqlite3_step(stmt) == SQLITE_ROW)
-				rows++;
 			sqlite3_finalize(stmt);
 			buf_free(&q);
 			ms[k++] = (now() - t0) * 1e3;
@@ -84,8 +73,7 @@ static void measure(struct store *st, const char *label, const char *const *list
 		}
 	}
 	qsort(ms, k, sizeof *ms, cmp_double);
-	printf("search_%s%s_ms %.2f %.2f %zu\n", label, all ? "_allrank" : "", ms[k / 2], ms[(size_t)((double)k * 0.99)],
-	       rows);
+	printf("search_%s_ms %.2f %.2f %zu\n", label, ms[k / 2], ms[(size_t)((double)k * 0.99)], rows);
 	free(ms);
 }
 
@@ -101,12 +89,8 @@ int main(int argc, char **argv)
 		return 1;
 	}
 	int rounds = argc > 2 ? atoi(argv[2]) : 5;
-	measure(&st, "words", words, rounds, false);
-	measure(&st, "phrases", phrases, rounds, false);
-	if (!getenv("BENCH_SEARCH_NO_ALLRANK")) {
-		measure(&st, "words", words, rounds, true);
-		measure(&st, "phrases", phrases, rounds, true);
-	}
+	measure(&st, "words", words, rounds);
+	measure(&st, "phrases", phrases, rounds);
 	store_close(&st);
 	return 0;
 }

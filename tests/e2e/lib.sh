@@ -37,13 +37,17 @@ run() {
 }
 
 # signature DB: a digest of what a database holds (articles, paragraphs,
-# sentences, index rows), to compare an interrupted run with a clean one.
+# sentences, index rows, the lengths ranking reads), to compare an
+# interrupted run with a clean one.
 signature() {
 	sqlite3 -batch "$1" "
 		SELECT path, hash, title, date, url, author, source, text FROM articles ORDER BY path;
 		SELECT a.path, p.idx, p.kind, p.s, p.e, p.text FROM paragraphs p JOIN articles a ON a.id = p.article_id ORDER BY a.path, p.idx;
 		SELECT a.path, s.idx, s.s, s.e, s.text FROM sentences s JOIN articles a ON a.id = s.article_id ORDER BY a.path, s.idx;
-		SELECT count(*) FROM paragraphs_fts_docsize;" | md5sum
+		SELECT count(*) FROM paragraphs_fts_docsize;
+		SELECT a.path, p.idx, (SELECT hex(substr(n.lens, 2 * (p.id & 4095) + 1, 2)) FROM paragraphs_fts_norms n
+		                       WHERE n.chunk = p.id >> 12)
+		FROM paragraphs p JOIN articles a ON a.id = p.article_id ORDER BY a.path, p.idx;" | md5sum
 }
 
 . "$1"
