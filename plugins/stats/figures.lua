@@ -1,6 +1,7 @@
 --- stats.figures: the figures of one article, each with its measure, its
 --- year, its sentence and a span into the article's raw bytes.
 local extract = require("trang.extract")
+local text = require("trang.text")
 local measure = require("stats.measure")
 
 local M = {}
@@ -20,13 +21,6 @@ end
 function M.figures_in(a, dct)
 	local out = {}
 	local raw, id, path = a.raw, a.id, a.path
-	local by_par = {}
-	for _, s in ipairs(a:sentences()) do
-		local k = s.paragraph or -1
-		local l = by_par[k]
-		if not l then l = {}; by_par[k] = l end
-		l[#l + 1] = s
-	end
 	local opts = { dct = dct }
 	for _, p in ipairs(a:paragraphs()) do
 		if not SKIP[p.kind] then
@@ -34,14 +28,17 @@ function M.figures_in(a, dct)
 			local r = { figures = extract.figures(p.text) }
 			if #r.figures > 0 then
 				r.dates = extract.dates(p.text, opts)
+				-- the splitter ingest uses, on the paragraph: the stored sentences' spans, read
+				-- without a query per article, and positions in p.text even where raw differs
+				local sents = text.sentences(p.text)
 				local exact = raw:sub(p.s, p.e) == p.text
 				local prev -- the figure before, in the same sentence
 				local sentence_text = {} -- by start: figures of one sentence share its text
 				for _, f in ipairs(r.figures) do
 					-- the sentence, as positions into p.text
 					local ss, se = 1, #p.text
-					local sent = exact and sentence_at(by_par[p.idx], p.s + f.s - 1)
-					if sent then ss, se = sent.s - p.s + 1, sent.e - p.s + 1 end
+					local sent = sentence_at(sents, f.s)
+					if sent then ss, se = sent.s, sent.e end
 					if prev and prev.sentence_s ~= ss then prev = nil end
 					local cs, ce = measure.clause_bounds(p.text, f.s, ss, se)
 					local before = p.text:sub(cs, f.s - 1)

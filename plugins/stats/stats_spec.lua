@@ -87,6 +87,28 @@ describe("stats.figures.figures_in 004", function()
 	end)
 end)
 
+describe("stats.figures.figures_in, raw bytes that differ from the text", function()
+	-- an article stored from NFD bytes: its paragraph text (NFC) is not a piece of raw
+	local nfc = "Xuất khẩu gạo đạt 3,5 triệu tấn. Đội QLTT đã xử phạt 17 triệu đồng."
+	local raw = require("trang.text").nfd(nfc)
+	local article = {
+		id = 1, path = "nfd.txt", raw = raw,
+		paragraphs = function() return { { kind = "body", idx = 0, s = 1, e = #raw, text = nfc } } end,
+	}
+	local by_text = {}
+	for _, f in ipairs(figures.figures_in(article, nil)) do by_text[f.text] = f end
+
+	it("gives each figure its own sentence, not the whole paragraph", function()
+		assert.equals("Xuất khẩu gạo đạt 3,5 triệu tấn.", by_text["3,5 triệu tấn"].sentence)
+		assert.equals("Đội QLTT đã xử phạt 17 triệu đồng.", by_text["17 triệu đồng"].sentence)
+		assert.equals("Xuất khẩu gạo", by_text["3,5 triệu tấn"].measure)
+	end)
+
+	it("gives no span into raw bytes it cannot point into", function()
+		assert.is_nil(by_text["17 triệu đồng"].source.s)
+	end)
+end)
+
 describe("the stats plugin on data/", function()
 	it("groups a figure repeated by the three near-duplicates into one with three sources", function()
 		local merged, st = load_plugin().collect({})
