@@ -190,7 +190,8 @@ record summary_default_vs_lead3_rouge2 "$(awk -F, '$1 == "lead-3" {l = $8} $1 ==
 } | tee "$OUT/results-$SIZE.txt"
 awk -v when="$(date -u +%Y-%m-%dT%H:%MZ)" -v cores="$(nproc)" -v mb="$mb" -v files="$files" '
 	BEGIN { printf "{\"date\": \"%s\", \"cores\": %d, \"corpus_mb\": %s, \"files\": %d, \"results\": {", when, cores, mb, files }
-	{ printf "%s\"%s\": {\"value\": %s, \"unit\": \"%s\", \"spread\": \"%s\"}", (NR > 1 ? ", " : ""), $1, $2, $3, $4 }
+	{ v = ($2 ~ /^-?[0-9.]+$/) ? $2 : "\"" $2 "\"" # a measure that failed says so
+	  printf "%s\"%s\": {\"value\": %s, \"unit\": \"%s\", \"spread\": \"%s\"}", (NR > 1 ? ", " : ""), $1, v, $3, $4 }
 	END { print "}}" }' "$RESULTS" >"$OUT/results-$SIZE.json"
 rm -f "$RESULTS" "$WORK/time.$$" "$WORK/err.$$"
 echo "bench: results in build/bench/results-$SIZE.txt and .json"
