@@ -45,6 +45,12 @@
  * The setting is stored with the index; setting it here serves older
  * databases too. */
 #define FTS_HASHSIZE_SQL "INSERT INTO paragraphs_fts(paragraphs_fts, rank) VALUES ('hashsize', 33554432)"
+/* Merge 8 segments of a level at a time instead of 4: each term's data is
+ * rewritten on fewer levels. 1 GB fresh ingest 135 -> 126 s, 100 MB about
+ * 4% less; search p99 unchanged (1 GB words 145 -> 143 ms, phrases 74 -> 73
+ * ms: a common term's time is in its matches, not in the segments). Stored
+ * with the index, like hashsize. */
+#define FTS_AUTOMERGE_SQL "INSERT INTO paragraphs_fts(paragraphs_fts, rank) VALUES ('automerge', 8)"
 
 enum {
 	Q_FILE_GET, Q_FILE_TOUCH, Q_FILE_PUT, Q_FILE_UPDATE, Q_ART_BY_HASH, Q_ART_PUT, Q_ALIAS_PUT, Q_PARA_PUT,
@@ -842,7 +848,9 @@ int ingest_run(struct store *st, char *const *paths, int npaths, const struct in
 		if (store_prepare(st, &ig.q[i], sql[i]))
 			goto cleanup;
 	ig.handoff = fts_handoff_of(st->db);
-	sqlite3_exec(st->db, FTS_HASHSIZE_SQL, NULL, NULL, NULL); /* an FTS5 without it keeps its default */
+	/* an FTS5 that refuses them keeps its defaults */
+	sqlite3_exec(st->db, FTS_HASHSIZE_SQL, NULL, NULL, NULL);
+	sqlite3_exec(st->db, FTS_AUTOMERGE_SQL, NULL, NULL, NULL);
 	if (store_open(&ig.rd, st->path, STORE_READ)) {
 		snprintf(st->err, sizeof st->err, "%s", ig.rd.err);
 		goto cleanup;
