@@ -6,6 +6,7 @@
 #include <string.h>
 
 #include "cli.h"
+#include "fts.h"
 #include "store.h"
 
 /* Runs a query and returns its rows as an array of objects keyed by column
@@ -146,6 +147,19 @@ static int check_integrity(struct store *st)
 	if (sqlite3_exec(st->db, "INSERT INTO paragraphs_fts(paragraphs_fts, rank) VALUES ('integrity-check', 1)", NULL,
 	                 NULL, NULL) != SQLITE_OK) {
 		printf("integrity   full-text index: %s\n", sqlite3_errmsg(st->db));
+		bad = 1;
+	}
+	/* The lengths ranking reads instead of the index's own (host/fts_rank.c). */
+	sqlite3_int64 differ = 0, first = 0;
+	int rc = fts_norms_check(st->db, &differ, &first);
+	if (rc != SQLITE_OK) {
+		printf("integrity   paragraph lengths: %s\n", sqlite3_errmsg(st->db));
+		bad = 1;
+	} else if (differ) {
+		printf("integrity   paragraph lengths: %lld differ from the full-text index (the first: paragraph %lld); "
+		       "search would rank them wrongly. Delete them (DELETE FROM paragraphs_fts_norms) and the next "
+		       "`trang ingest` records them again from the index\n",
+		       (long long)differ, (long long)first);
 		bad = 1;
 	}
 	if (!bad)

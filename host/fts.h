@@ -81,6 +81,10 @@ void fts_norms_free(struct fts_norms *nm);
 /* Fills an empty paragraphs_fts_norms from FTS5's own lengths (a database
  * indexed before it existed). SQLITE_OK or SQLite's error. */
 int fts_norms_backfill(sqlite3 *db);
+/* Compares every recorded length with FTS5's: *differ is how many differ
+ * (unknown ones, 0, do not), *first the first such paragraph's id.
+ * SQLITE_OK or SQLite's error. */
+int fts_norms_check(sqlite3 *db, sqlite3_int64 *differ, sqlite3_int64 *first);
 
 /* Match markers that snippet() and highlight() put in the searches' text. */
 #define FTS_MARK_ON "\x02"

@@ -265,8 +265,22 @@ void fts_norms_free(struct fts_norms *nm)
 	*nm = (struct fts_norms){0};
 }
 
+/* A %_docsize record's length: one SQLite varint per column (here, one). */
+static unsigned docsize_len(sqlite3_stmt *st, int col)
+{
+	const unsigned char *p = sqlite3_column_blob(st, col);
+	int n = sqlite3_column_bytes(st, col);
+	uint64_t len = 0;
+	for (int i = 0; i < n && i < 9; i++) {
+		len = len << 7 | (p[i] & 0x7F);
+		if (!(p[i] & 0x80))
+			break;
+	}
+	return len > NORMS_MAX ? 0 : (unsigned)len;
+}
+
 /* The lengths of a database indexed before paragraphs_fts_norms existed,
- * from FTS5's own %_docsize: one SQLite varint per column (here, one). */
+ * from FTS5's own %_docsize. */
 int fts_norms_backfill(sqlite3 *db)
 {
 	sqlite3_stmt *st = NULL;
@@ -278,15 +292,7 @@ int fts_norms_backfill(sqlite3 *db)
 	if (rc != SQLITE_OK)
 		goto cleanup;
 	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
-		const unsigned char *p = sqlite3_column_blob(st, 1);
-		int n = sqlite3_column_bytes(st, 1);
-		uint64_t len = 0;
-		for (int i = 0; i < n && i < 9; i++) {
-			len = len << 7 | (p[i] & 0x7F);
-			if (!(p[i] & 0x80))
-				break;
-		}
-		if (fts_norms_note(&nm, sqlite3_column_int64(st, 0), len > NORMS_MAX ? 0 : (unsigned)len)) {
+		if (fts_norms_note(&nm, sqlite3_column_int64(st, 0), docsize_len(st, 1))) {
 			rc = SQLITE_NOMEM;
 			goto cleanup;
 		}
@@ -297,4 +303,30 @@ cleanup:
 	sqlite3_finalize(st);
 	fts_norms_free(&nm);
 	return rc;
+}
+
+int fts_norms_check(sqlite3 *db, sqlite3_int64 *differ, sqlite3_int64 *first)
+{
+	sqlite3_stmt *st = NULL;
+	*differ = 0;
+	*first = 0;
+	/* Each paragraph's recorded length next to FTS5's (0: not recorded). */
+	int rc = sqlite3_prepare_v2(db,
+	                            "SELECT d.id, d.sz, n.lens FROM paragraphs_fts_docsize d "
+	                            "LEFT JOIN paragraphs_fts_norms n ON n.chunk = d.id >> 12 ORDER BY d.id",
+	                            -1, &st, NULL);
+	if (rc != SQLITE_OK)
+		return rc;
+	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
+		sqlite3_int64 id = sqlite3_column_int64(st, 0);
+		const unsigned char *b = sqlite3_column_blob(st, 2);
+		size_t at = 2 * (size_t)(id & (NORMS_CHUNK - 1));
+		if (id < 0 || !b || (size_t)sqlite3_column_bytes(st, 2) < at + 2)
+			continue;
+		unsigned len = (unsigned)(b[at] | b[at + 1] << 8);
+		if (len && len != docsize_len(st, 1) && (*differ)++ == 0)
+			*first = id;
+	}
+	sqlite3_finalize(st);
+	return rc == SQLITE_DONE ? SQLITE_OK : rc;
 }

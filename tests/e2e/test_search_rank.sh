@@ -54,3 +54,13 @@ check "without lengths, scores still equal bm25()" "many rows 0 differ" "$("$TRA
 "$TRANG" ingest --no-progress corpus >/dev/null 2>&1
 check "an ingest fills them in" 1 "$(q "SELECT count(*) > 0 FROM paragraphs_fts_norms")"
 check "... as FTS5 records them" "many rows 0 differ" "$("$TRANG" run compare.lua)"
+
+# trang stats --check compares the recorded lengths with the index.
+check "stats --check: the lengths agree with the index" "integrity   ok" "$("$TRANG" stats --check)"
+q "UPDATE paragraphs_fts_norms SET lens = randomblob(8192) WHERE chunk = 0" >/dev/null
+run "$TRANG" stats --check
+check "... lengths that differ fail the check" 1 "$RC"
+check_match "... which says how many, and how to repair them" "differ from the full-text index (the first: paragraph 1)" "$OUT"
+q "DELETE FROM paragraphs_fts_norms" >/dev/null
+"$TRANG" ingest --no-progress corpus >/dev/null 2>&1
+check "... and the repair it gives works" "integrity   ok" "$("$TRANG" stats --check)"

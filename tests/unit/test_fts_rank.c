@@ -119,6 +119,27 @@ static int count(sqlite3 *db, const char *sql)
 	return n;
 }
 
+/* Rewrites row `chunk` of paragraphs_fts_norms: n bytes of patch at byte
+ * offset at, the whole cut to len bytes. */
+static void patch_chunk(sqlite3 *db, int chunk, size_t len, size_t at, const void *patch, size_t n)
+{
+	sqlite3_stmt *q;
+	unsigned char b[8192] = {0};
+	assert_int_equal(sqlite3_prepare_v2(db, "SELECT lens FROM paragraphs_fts_norms WHERE chunk = ?", -1, &q, NULL),
+	                 SQLITE_OK);
+	sqlite3_bind_int(q, 1, chunk);
+	assert_int_equal(sqlite3_step(q), SQLITE_ROW);
+	memcpy(b, sqlite3_column_blob(q, 0), (size_t)sqlite3_column_bytes(q, 0));
+	sqlite3_finalize(q);
+	memcpy(b + at, patch, n);
+	assert_int_equal(sqlite3_prepare_v2(db, "UPDATE paragraphs_fts_norms SET lens = ? WHERE chunk = ?", -1, &q, NULL),
+	                 SQLITE_OK);
+	sqlite3_bind_blob(q, 1, b, (int)len, SQLITE_STATIC);
+	sqlite3_bind_int(q, 2, chunk);
+	assert_int_equal(sqlite3_step(q), SQLITE_DONE);
+	sqlite3_finalize(q);
+}
+
 static void test_scores_equal_bm25_to_the_bit(void **state)
 {
 	struct fixture *f = *state;
@@ -169,12 +190,14 @@ static void test_missing_or_unknown_lengths_are_asked_of_fts5(void **state)
 	sqlite3 *db = f->st.db;
 	/* Unknown (0) for rows 1..3, rows 6.. past the end of a short blob,
 	 * the second row of lengths gone: every score is still bm25's. */
-	assert_int_equal(sqlite3_exec(db,
-	                              "UPDATE paragraphs_fts_norms SET lens = zeroblob(8) || substr(lens, 9, 4) WHERE chunk = 0;"
-	                              "DELETE FROM paragraphs_fts_norms WHERE chunk = 1;",
-	                              NULL, NULL, NULL),
-	                 SQLITE_OK);
+	static const unsigned char zero[8] = {0};
+	patch_chunk(db, 0, 12, 0, zero, sizeof zero);
+	assert_int_equal(count(db, "SELECT length(lens) FROM paragraphs_fts_norms WHERE chunk = 0"), 12);
+	assert_int_equal(sqlite3_exec(db, "DELETE FROM paragraphs_fts_norms WHERE chunk = 1", NULL, NULL, NULL), SQLITE_OK);
 	assert_true(compare_scores(db) > 40);
+	sqlite3_int64 differ = -1, first = -1;
+	assert_int_equal(fts_norms_check(db, &differ, &first), SQLITE_OK);
+	assert_int_equal(differ, 0); /* unknown is not wrong */
 	assert_int_equal(sqlite3_exec(db, "DROP TABLE paragraphs_fts_norms", NULL, NULL, NULL), SQLITE_OK);
 	assert_true(compare_scores(db) > 40);
 }
@@ -190,6 +213,20 @@ static void test_an_older_database_gets_its_lengths_filled_in(void **state)
 	assert_int_equal(count(f->st.db, "SELECT count(*) FROM paragraphs_fts_norms"), 2);
 	test_lengths_are_what_fts5_records(state);
 	assert_true(compare_scores(f->st.db) > 40);
+}
+
+static void test_the_check_finds_a_wrong_length(void **state)
+{
+	struct fixture *f = *state;
+	sqlite3_int64 differ = -1, first = -1;
+	assert_int_equal(fts_norms_check(f->st.db, &differ, &first), SQLITE_OK);
+	assert_int_equal(differ, 0);
+	/* paragraph 4101 (texts[1], 12 tokens) recorded as 3, paragraph 4102 as 200 */
+	static const unsigned char wrong[4] = {3, 0, 200, 0};
+	patch_chunk(f->st.db, 1, 8192, 2 * (4101 & 4095), wrong, sizeof wrong);
+	assert_int_equal(fts_norms_check(f->st.db, &differ, &first), SQLITE_OK);
+	assert_int_equal(differ, 2);
+	assert_int_equal(first, 4101);
 }
 
 static void test_a_later_length_of_the_same_paragraph_wins(void **state)
@@ -217,6 +254,7 @@ int main(void)
 	        cmocka_unit_test_setup_teardown(test_lengths_are_what_fts5_records, setup, teardown),
 	        cmocka_unit_test_setup_teardown(test_missing_or_unknown_lengths_are_asked_of_fts5, setup, teardown),
 	        cmocka_unit_test_setup_teardown(test_an_older_database_gets_its_lengths_filled_in, setup, teardown),
+	        cmocka_unit_test_setup_teardown(test_the_check_finds_a_wrong_length, setup, teardown),
 	        cmocka_unit_test_setup_teardown(test_a_later_length_of_the_same_paragraph_wins, setup, teardown),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
