@@ -3,13 +3,12 @@
  *
  * One connection per Lua state, opened on first use (store_open, so the FTS
  * tokenizer is there) from the state's db_path, else $TRANG_DB, else
- * ./trang.db. An authorizer confines the state's SQL: it may create, alter,
- * drop and write only objects named with its prefix ("plugin_<name>_" for a
- * plugin, "script_" for a script), never write the corpus tables, read them
- * only with LSTATE_CAP_CORPUS_READ, write at all only with
- * LSTATE_CAP_STORE_WRITE, and never ATTACH, set pragmas, load extensions or
- * BEGIN/COMMIT by hand (store.tx does that). The host's own statements
- * (transactions, the trang_kv table) run with ctx->internal set. A script's
+ * ./trang.db. An authorizer (host/store_auth.c) confines the state's SQL to
+ * objects named with its prefix ("plugin_<name>_" for a plugin, "script_"
+ * for a script), the corpus read-only and by capability, and no ATTACH,
+ * pragmas that set, extensions or BEGIN/COMMIT by hand (store.tx does that).
+ * The host's own statements (transactions, the trang_kv table) run with
+ * ctx->auth.internal set. A script's
  * SQL counts toward its CPU budget through SQLite's progress handler.
  *
  * In a trang serve job a statement runs on a worker thread while the job is
@@ -31,27 +30,23 @@
 #include <math.h>
 #include <stdlib.h>
 #include <string.h>
-#include <strings.h>
 #include <time.h>
 
 #include "lua_state.h"
 #include "sql_job.h"
 #include "store.h"
+#include "store_auth.h"
 #include "text.h"
 
-#define KV_TABLE "trang_kv"
+#define KV_TABLE STORE_AUTH_KV_TABLE
 
 struct store_ctx {
 	struct store db;  /* db.db is NULL until opened */
 	struct sql_conn conn; /* its lock: whoever uses db.db holds it */
-	bool internal;    /* the host's own statement: the authorizer allows it */
-	bool corpus_read; /* LSTATE_CAP_CORPUS_READ */
-	bool may_write;   /* LSTATE_CAP_STORE_WRITE */
+	struct store_auth auth; /* what the state's SQL may do (host/store_auth.c) */
 	int tx_depth;     /* open store.tx calls of tx_run (loop thread only) */
 	const void *tx_run; /* lstate_run_token of the run whose store.tx is open */
-	char prefix[96];  /* "plugin_<name>_" or "script_" */
 	char ns[96];      /* key-value namespace: the prefix without its '_' */
-	char denied[256]; /* why the authorizer refused, for the error */
 	lua_State *running; /* the thread stepping a script's statement in place, or NULL */
 };
 
@@ -59,189 +54,6 @@ struct store_ctx {
 
 static const char ctx_key = 'c';   /* registry: the state's store_ctx userdata */
 static const char json_key = 'j';  /* registry: trang.json's C table */
-
-/* ---- the authorizer ---- */
-
-static const char *const corpus_tables[] = {
-	"files", "articles", "article_aliases", "paragraphs", "sentences", "meta", NULL,
-};
-static const char *const corpus_prefixes[] = {"paragraphs_fts", "ingest_", NULL};
-
-static bool is_corpus_table(const char *name)
-{
-	if (!name)
-		return false;
-	for (size_t i = 0; corpus_tables[i]; i++)
-		if (strcasecmp(name, corpus_tables[i]) == 0)
-			return true;
-	for (size_t i = 0; corpus_prefixes[i]; i++)
-		if (strncasecmp(name, corpus_prefixes[i], strlen(corpus_prefixes[i])) == 0)
-			return true;
-	return false;
-}
-
-/* SQLite's own bookkeeping, written as a side effect of CREATE/DROP and
- * AUTOINCREMENT; writing it directly needs PRAGMA writable_schema (refused). */
-static bool is_schema_table(const char *name)
-{
-	return name && (strcasecmp(name, "sqlite_master") == 0 ||
-	                strcasecmp(name, "sqlite_temp_master") == 0 ||
-	                strcasecmp(name, "sqlite_schema") == 0 ||
-	                strcasecmp(name, "sqlite_temp_schema") == 0 ||
-	                strcasecmp(name, "sqlite_sequence") == 0);
-}
-
-static bool has_prefix(const struct store_ctx *c, const char *name)
-{
-	return name && strncasecmp(name, c->prefix, strlen(c->prefix)) == 0 &&
-	       name[strlen(c->prefix)] != '\0';
-}
-
-static int deny(struct store_ctx *c, const char *fmt, const char *a, const char *b)
-{
-	snprintf(c->denied, sizeof c->denied, fmt, a ? a : "?", b ? b : "?");
-	return SQLITE_DENY;
-}
-
-static bool in_list(const char *name, const char *const *list)
-{
-	for (size_t i = 0; list[i]; i++)
-		if (strcasecmp(name, list[i]) == 0)
-			return true;
-	return false;
-}
-
-/* Pragmas whose argument names what to read, not a value to set. */
-static bool is_schema_pragma(const char *name)
-{
-	static const char *const ok[] = {"table_info", "table_xinfo", "index_list", "index_info",
-	                                 "index_xinfo", "foreign_key_list", NULL};
-	return in_list(name, ok);
-}
-
-/* Pragmas that act even without an argument. */
-static bool is_acting_pragma(const char *name)
-{
-	static const char *const acting[] = {"optimize", "wal_checkpoint", "shrink_memory",
-	                                     "incremental_vacuum", NULL};
-	return in_list(name, acting);
-}
-
-static int store_authorize(void *ud, int action, const char *a1, const char *a2, const char *db,
-                           const char *trigger)
-{
-	struct store_ctx *c = ud;
-	(void)trigger;
-	if (c->internal)
-		return SQLITE_OK;
-	if (db && strcmp(db, "main") != 0 && strcmp(db, "temp") != 0)
-		return deny(c, "database %s is not this store's (%s)", db, a1);
-	switch (action) {
-	case SQLITE_INSERT:
-	case SQLITE_UPDATE:
-	case SQLITE_DELETE:
-	case SQLITE_CREATE_TABLE:
-	case SQLITE_CREATE_TEMP_TABLE:
-	case SQLITE_CREATE_VIEW:
-	case SQLITE_CREATE_TEMP_VIEW:
-	case SQLITE_CREATE_INDEX:
-	case SQLITE_CREATE_TEMP_INDEX:
-	case SQLITE_CREATE_TRIGGER:
-	case SQLITE_CREATE_TEMP_TRIGGER:
-	case SQLITE_CREATE_VTABLE:
-	case SQLITE_ALTER_TABLE:
-	case SQLITE_DROP_TABLE:
-	case SQLITE_DROP_TEMP_TABLE:
-	case SQLITE_DROP_VIEW:
-	case SQLITE_DROP_TEMP_VIEW:
-	case SQLITE_DROP_INDEX:
-	case SQLITE_DROP_TEMP_INDEX:
-	case SQLITE_DROP_TRIGGER:
-	case SQLITE_DROP_TEMP_TRIGGER:
-	case SQLITE_DROP_VTABLE:
-		if (!c->may_write)
-			return deny(c, "writing (%s%s) needs the store.write capability", a1, "");
-		break;
-	}
-	switch (action) {
-	case SQLITE_SELECT:
-	case SQLITE_RECURSIVE:
-		return SQLITE_OK;
-	case SQLITE_READ:
-		if (a1 && strcasecmp(a1, KV_TABLE) == 0)
-			return deny(c, "table %s is the host's; use store.get/set (%s)", a1, a2);
-		if (is_corpus_table(a1) && !c->corpus_read)
-			return deny(c, "reading the corpus table %s needs the corpus.read capability (%s)",
-			            a1, a2);
-		return SQLITE_OK;
-	case SQLITE_FUNCTION:
-		if (a2 && strcasecmp(a2, "load_extension") == 0)
-			return deny(c, "%s is refused in the trang store%s", a2, "");
-		return SQLITE_OK;
-	case SQLITE_INSERT:
-	case SQLITE_UPDATE:
-	case SQLITE_DELETE:
-		if (is_schema_table(a1) || has_prefix(c, a1))
-			return SQLITE_OK;
-		if (is_corpus_table(a1))
-			return deny(c, "the corpus table %s is read-only%s", a1, "");
-		return deny(c, "writing %s refused: this store may write only tables named %s*", a1,
-		            c->prefix);
-	case SQLITE_CREATE_TABLE:
-	case SQLITE_CREATE_TEMP_TABLE:
-	case SQLITE_CREATE_VIEW:
-	case SQLITE_CREATE_TEMP_VIEW:
-	case SQLITE_DROP_TABLE:
-	case SQLITE_DROP_TEMP_TABLE:
-	case SQLITE_DROP_VIEW:
-	case SQLITE_DROP_TEMP_VIEW:
-	case SQLITE_CREATE_VTABLE:
-	case SQLITE_DROP_VTABLE:
-		if (has_prefix(c, a1))
-			return SQLITE_OK;
-		return deny(c, "%s refused: tables and views here must be named %s*", a1, c->prefix);
-	case SQLITE_CREATE_INDEX:
-	case SQLITE_CREATE_TEMP_INDEX:
-	case SQLITE_DROP_INDEX:
-	case SQLITE_DROP_TEMP_INDEX:
-	case SQLITE_CREATE_TRIGGER:
-	case SQLITE_CREATE_TEMP_TRIGGER:
-	case SQLITE_DROP_TRIGGER:
-	case SQLITE_DROP_TEMP_TRIGGER:
-		/* a1: the index or trigger, a2: its table; both must be ours
-		 * (SQLite names the indexes of UNIQUE and PRIMARY KEY itself) */
-		if (has_prefix(c, a2) &&
-		    (has_prefix(c, a1) || (a1 && strncmp(a1, "sqlite_autoindex_", 17) == 0)))
-			return SQLITE_OK;
-		return deny(c, "%s on %s refused: both must be named with this store's prefix", a1, a2);
-	case SQLITE_REINDEX: /* a1: the index (CREATE INDEX builds it) */
-		if (has_prefix(c, a1))
-			return SQLITE_OK;
-		return deny(c, "REINDEX %s refused%s", a1, "");
-	case SQLITE_ALTER_TABLE: /* a1: database, a2: table */
-		if (has_prefix(c, a2))
-			return SQLITE_OK;
-		return deny(c, "ALTER TABLE %s refused%s", a2, "");
-	case SQLITE_PRAGMA: /* a1: the pragma, a2: its argument or NULL */
-		if (a1 && ((a2 == NULL && !is_acting_pragma(a1)) || is_schema_pragma(a1)))
-			return SQLITE_OK;
-		return deny(c, "PRAGMA %s(%s) refused: only reading pragmas run in the trang store", a1,
-		            a2 ? a2 : "");
-	case SQLITE_TRANSACTION:
-	case SQLITE_SAVEPOINT:
-		return deny(c, "%s%s by hand is refused: wrap the work in store.tx(function() ... end)",
-		            action == SQLITE_TRANSACTION ? a1 : "SAVEPOINT", "");
-	case SQLITE_ATTACH:
-	case SQLITE_DETACH:
-		return deny(c, "ATTACH and DETACH are refused in the trang store%s%s", "", "");
-	default: {
-		char code[16];
-		snprintf(code, sizeof code, "%d", action);
-		return deny(c, "this statement (authorizer action %s on %s) is refused in the trang store",
-		            code, a1);
-	}
-	}
-}
 
 /* ---- the connection ---- */
 
@@ -287,15 +99,15 @@ static int ctx_gc(lua_State *L)
 static void make_prefix(struct store_ctx *c, const char *plugin)
 {
 	if (!plugin) {
-		snprintf(c->prefix, sizeof c->prefix, "script_");
+		snprintf(c->auth.prefix, sizeof c->auth.prefix, "script_");
 	} else {
-		size_t o = (size_t)snprintf(c->prefix, sizeof c->prefix, "plugin_");
-		for (const char *p = plugin; *p && o + 2 < sizeof c->prefix; p++)
-			c->prefix[o++] = isalnum((unsigned char)*p) ? (char)tolower((unsigned char)*p) : '_';
-		c->prefix[o++] = '_';
-		c->prefix[o] = '\0';
+		size_t o = (size_t)snprintf(c->auth.prefix, sizeof c->auth.prefix, "plugin_");
+		for (const char *p = plugin; *p && o + 2 < sizeof c->auth.prefix; p++)
+			c->auth.prefix[o++] = isalnum((unsigned char)*p) ? (char)tolower((unsigned char)*p) : '_';
+		c->auth.prefix[o++] = '_';
+		c->auth.prefix[o] = '\0';
 	}
-	snprintf(c->ns, sizeof c->ns, "%.*s", (int)strlen(c->prefix) - 1, c->prefix);
+	snprintf(c->ns, sizeof c->ns, "%.*s", (int)strlen(c->auth.prefix) - 1, c->auth.prefix);
 }
 
 /* The database path for this state: its config, else $TRANG_DB, else
@@ -336,10 +148,10 @@ static struct store_ctx *ctx_get(lua_State *L)
 		lua_pushliteral(L, "trang.store: cannot make a lock for the connection");
 		return NULL;
 	}
-	c->corpus_read = (lstate_caps(st) & LSTATE_CAP_CORPUS_READ) != 0;
-	c->may_write = (lstate_caps(st) & LSTATE_CAP_STORE_WRITE) != 0;
+	c->auth.corpus_read = (lstate_caps(st) & LSTATE_CAP_CORPUS_READ) != 0;
+	c->auth.may_write = (lstate_caps(st) & LSTATE_CAP_STORE_WRITE) != 0;
 	make_prefix(c, lstate_plugin_name(st));
-	sqlite3_set_authorizer(c->db.db, store_authorize, c);
+	sqlite3_set_authorizer(c->db.db, store_auth_check, &c->auth);
 	sqlite3_progress_handler(c->db.db, PROGRESS_OPS, store_progress, c);
 	lua_rawsetp(L, LUA_REGISTRYINDEX, &ctx_key);
 	return c;
@@ -427,13 +239,13 @@ static int tx_exec(struct store_tx *tx, const char *sql, const char *undo, enum 
 	lua_State *running = c->running;
 	c->conn.job = NULL; /* the progress handler leaves it alone */
 	c->running = NULL;
-	c->internal = true;
+	c->auth.internal = true;
 	int rc = sqlite3_exec(c->db.db, sql, NULL, NULL, NULL);
 	if (rc != SQLITE_OK && msg)
 		snprintf(msg, msglen, "%s", sqlite3_errmsg(c->db.db));
 	if (rc != SQLITE_OK && undo)
 		sqlite3_exec(c->db.db, undo, NULL, NULL, NULL);
-	c->internal = false;
+	c->auth.internal = false;
 	c->conn.job = job;
 	c->running = running;
 	if (step == TX_BEGIN && rc == SQLITE_OK) {
@@ -669,7 +481,7 @@ static void op_sql_failed(struct store_op *op, int rc)
 {
 	op->rc = rc;
 	op->fail = OP_FAIL_SQL;
-	snprintf(op->denied, sizeof op->denied, "%s", op->c->denied);
+	snprintf(op->denied, sizeof op->denied, "%s", op->c->auth.denied);
 	snprintf(op->errmsg, sizeof op->errmsg, "%s", sqlite3_errmsg(op->c->db.db));
 }
 
@@ -679,7 +491,7 @@ static bool op_prepare(struct store_op *op)
 	struct store_ctx *c = op->c;
 	op->prepared = true;
 	if (op->kv_ensure) {
-		c->internal = true;
+		c->auth.internal = true;
 		int rc = sqlite3_exec(c->db.db,
 		                      "CREATE TABLE IF NOT EXISTS " KV_TABLE "(\n"
 		                      "  ns TEXT NOT NULL, key TEXT NOT NULL,\n"
@@ -687,16 +499,16 @@ static bool op_prepare(struct store_op *op)
 		                      "  value, expires REAL,  -- epoch seconds; NULL: never\n"
 		                      "  PRIMARY KEY (ns, key)) WITHOUT ROWID",
 		                      NULL, NULL, NULL);
-		c->internal = false;
+		c->auth.internal = false;
 		if (rc != SQLITE_OK) {
 			op_sql_failed(op, rc);
 			return false;
 		}
 	}
 	const char *tail = NULL;
-	c->internal = op->internal;
+	c->auth.internal = op->internal;
 	int rc = sqlite3_prepare_v3(c->db.db, op->sql, (int)op->len, 0, &op->stmt, &tail);
-	c->internal = false;
+	c->auth.internal = false;
 	if (rc != SQLITE_OK) {
 		op_sql_failed(op, rc);
 		return false;
@@ -750,7 +562,7 @@ static void op_purge(struct store_op *op)
 {
 	struct store_ctx *c = op->c;
 	sqlite3_stmt *purge = NULL;
-	c->internal = true;
+	c->auth.internal = true;
 	if (sqlite3_prepare_v2(c->db.db, "DELETE FROM " KV_TABLE " WHERE ns = ?1 AND expires <= ?2", -1,
 	                       &purge, NULL) == SQLITE_OK) {
 		sqlite3_bind_text(purge, 1, c->ns, -1, SQLITE_TRANSIENT);
@@ -758,7 +570,7 @@ static void op_purge(struct store_op *op)
 		sqlite3_step(purge);
 	}
 	sqlite3_finalize(purge);
-	c->internal = false;
+	c->auth.internal = false;
 }
 
 /* The work: prepares (first time), then steps one batch. No Lua here
@@ -784,7 +596,7 @@ static void op_run(void *ud)
 		return;
 	}
 	c->running = op->budget_L;
-	c->denied[0] = '\0';
+	c->auth.denied[0] = '\0';
 	if (sql_job_cancelled(&op->job)) {
 		op->rc = SQLITE_INTERRUPT;
 		op->fail = OP_FAIL_SQL;
@@ -801,9 +613,9 @@ static void op_run(void *ud)
 	}
 	if (!op->prepared && !op_prepare(op))
 		goto done;
-	c->internal = op->internal;
+	c->auth.internal = op->internal;
 	int rc = sql_step_rows(op->stmt, op->keep_rows ? &op->rows : NULL, BATCH_ROWS, BATCH_BYTES);
-	c->internal = false;
+	c->auth.internal = false;
 	op->rc = rc;
 	if (rc == SQLITE_NOMEM) {
 		op->fail = OP_FAIL_NOMEM;
@@ -1415,7 +1227,7 @@ static int store_incr(lua_State *L)
 static int store_prefix(lua_State *L)
 {
 	struct store_ctx *c = ctx_check(L);
-	lua_pushstring(L, c->prefix);
+	lua_pushstring(L, c->auth.prefix);
 	return 1;
 }
 
