@@ -22,23 +22,66 @@
 #define NORMS_CHUNK (1 << NORMS_SHIFT) /* paragraphs per row of paragraphs_fts_norms */
 #define NORMS_MAX 0xFFFF              /* a longer paragraph is asked of FTS5 */
 
+/* ---- Reading the lengths ---- */
+
+/* Recorded lengths by paragraph id, read a row of paragraphs_fts_norms at a
+ * time: ids come in ascending order, so each row is read once. */
+struct norms_reader {
+	sqlite3_stmt *get;   /* NULL when there is no such table (an older database) */
+	sqlite3_int64 chunk; /* the row in lens, or -1 */
+	uint16_t lens[NORMS_CHUNK];
+};
+
+static void norms_reader_open(struct norms_reader *r, sqlite3 *db)
+{
+	r->chunk = -1;
+	if (sqlite3_prepare_v2(db, "SELECT lens FROM paragraphs_fts_norms WHERE chunk = ?", -1, &r->get, NULL) !=
+	    SQLITE_OK)
+		r->get = NULL;
+}
+
+static void norms_reader_close(struct norms_reader *r)
+{
+	sqlite3_finalize(r->get);
+	r->get = NULL;
+}
+
+/* Paragraph id's recorded length, 0 when unknown (not recorded, no row, a
+ * short row, no table). */
+static unsigned norms_reader_get(struct norms_reader *r, sqlite3_int64 id)
+{
+	if (!r->get || id < 0)
+		return 0;
+	sqlite3_int64 chunk = id >> NORMS_SHIFT;
+	if (chunk != r->chunk) {
+		memset(r->lens, 0, sizeof r->lens);
+		sqlite3_bind_int64(r->get, 1, chunk);
+		if (sqlite3_step(r->get) == SQLITE_ROW) {
+			const unsigned char *b = sqlite3_column_blob(r->get, 0);
+			size_t n = (size_t)sqlite3_column_bytes(r->get, 0) / 2;
+			for (size_t i = 0; i < n && i < NORMS_CHUNK; i++)
+				r->lens[i] = (uint16_t)(b[2 * i] | b[2 * i + 1] << 8);
+		}
+		sqlite3_reset(r->get);
+		r->chunk = chunk;
+	}
+	return r->lens[id & (NORMS_CHUNK - 1)];
+}
+
 /* ---- The rank function ---- */
 
-/* One per query (FTS5 auxiliary data): the terms' weights and the current
- * row of lengths. */
+/* One per query (FTS5 auxiliary data): the terms' weights and the lengths. */
 struct rank_query {
 	int nphrase;
 	double avgdl;
 	double *idf, *freq; /* per phrase */
-	sqlite3_stmt *get;  /* a row of paragraphs_fts_norms; NULL when there is no such table */
-	sqlite3_int64 chunk; /* the row in lens, or -1 */
-	uint16_t lens[NORMS_CHUNK];
+	struct norms_reader norms;
 };
 
 static void rank_query_free(void *p)
 {
 	struct rank_query *q = p;
-	sqlite3_finalize(q->get);
+	norms_reader_close(&q->norms);
 	free(q->idf);
 	free(q);
 }
@@ -56,7 +99,6 @@ static int rank_query_new(const Fts5ExtensionApi *api, Fts5Context *fts, sqlite3
 	struct rank_query *q = calloc(1, sizeof *q);
 	if (!q)
 		return SQLITE_NOMEM;
-	q->chunk = -1;
 	q->nphrase = api->xPhraseCount(fts);
 	q->idf = calloc((size_t)q->nphrase * 2 + 1, sizeof *q->idf);
 	if (!q->idf) {
@@ -75,10 +117,7 @@ static int rank_query_new(const Fts5ExtensionApi *api, Fts5Context *fts, sqlite3
 		double idf = log(((double)nrow - (double)nhit + 0.5) / ((double)nhit + 0.5));
 		q->idf[i] = idf <= 0.0 ? 1e-6 : idf;
 	}
-	/* Older databases have no norms: every length is then asked of FTS5. */
-	if (rc == SQLITE_OK &&
-	    sqlite3_prepare_v2(db, "SELECT lens FROM paragraphs_fts_norms WHERE chunk = ?", -1, &q->get, NULL) != SQLITE_OK)
-		q->get = NULL;
+	norms_reader_open(&q->norms, db);
 	if (rc != SQLITE_OK) {
 		rank_query_free(q);
 		return rc;
@@ -87,29 +126,11 @@ static int rank_query_new(const Fts5ExtensionApi *api, Fts5Context *fts, sqlite3
 	return SQLITE_OK;
 }
 
-/* The current row's length in tokens. */
+/* The current row's length in tokens: recorded, else asked of FTS5. */
 static int row_length(const Fts5ExtensionApi *api, Fts5Context *fts, struct rank_query *q, int *len)
 {
-	sqlite3_int64 id = api->xRowid(fts);
-	if (q->get && id >= 0) {
-		sqlite3_int64 chunk = id >> NORMS_SHIFT;
-		if (chunk != q->chunk) {
-			memset(q->lens, 0, sizeof q->lens);
-			sqlite3_bind_int64(q->get, 1, chunk);
-			if (sqlite3_step(q->get) == SQLITE_ROW) {
-				const unsigned char *b = sqlite3_column_blob(q->get, 0);
-				size_t n = (size_t)sqlite3_column_bytes(q->get, 0) / 2;
-				for (size_t i = 0; i < n && i < NORMS_CHUNK; i++)
-					q->lens[i] = (uint16_t)(b[2 * i] | b[2 * i + 1] << 8);
-			}
-			sqlite3_reset(q->get);
-			q->chunk = chunk;
-		}
-		*len = q->lens[id & (NORMS_CHUNK - 1)];
-		if (*len)
-			return SQLITE_OK;
-	}
-	return api->xColumnSize(fts, -1, len);
+	*len = (int)norms_reader_get(&q->norms, api->xRowid(fts));
+	return *len ? SQLITE_OK : api->xColumnSize(fts, -1, len);
 }
 
 /* paragraphs_bm25(paragraphs_fts): the row's bm25 score, negative (smaller
@@ -206,7 +227,7 @@ static int cmp_norm(const void *a, const void *b)
 }
 
 /* Patches one row of lengths with nm->v[from, to), all in that row. */
-static int write_chunk(sqlite3 *db, sqlite3_stmt *get, sqlite3_stmt *put, const struct fts_norms *nm, size_t from,
+static int write_chunk(sqlite3_stmt *get, sqlite3_stmt *put, const struct fts_norms *nm, size_t from,
                        size_t to)
 {
 	unsigned char b[2 * NORMS_CHUNK] = {0};
@@ -249,7 +270,7 @@ int fts_norms_write(sqlite3 *db, struct fts_norms *nm)
 		size_t j = i + 1;
 		while (j < nm->n && nm->v[j].id >> NORMS_SHIFT == nm->v[i].id >> NORMS_SHIFT)
 			j++;
-		rc = write_chunk(db, get, put, nm, i, j);
+		rc = write_chunk(get, put, nm, i, j);
 		i = j;
 	}
 	nm->n = 0;
@@ -307,26 +328,21 @@ cleanup:
 
 int fts_norms_check(sqlite3 *db, sqlite3_int64 *differ, sqlite3_int64 *first)
 {
+	struct norms_reader norms;
 	sqlite3_stmt *st = NULL;
 	*differ = 0;
 	*first = 0;
-	/* Each paragraph's recorded length next to FTS5's (0: not recorded). */
-	int rc = sqlite3_prepare_v2(db,
-	                            "SELECT d.id, d.sz, n.lens FROM paragraphs_fts_docsize d "
-	                            "LEFT JOIN paragraphs_fts_norms n ON n.chunk = d.id >> 12 ORDER BY d.id",
-	                            -1, &st, NULL);
+	int rc = sqlite3_prepare_v2(db, "SELECT id, sz FROM paragraphs_fts_docsize ORDER BY id", -1, &st, NULL);
 	if (rc != SQLITE_OK)
 		return rc;
+	norms_reader_open(&norms, db);
 	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
 		sqlite3_int64 id = sqlite3_column_int64(st, 0);
-		const unsigned char *b = sqlite3_column_blob(st, 2);
-		size_t at = 2 * (size_t)(id & (NORMS_CHUNK - 1));
-		if (id < 0 || !b || (size_t)sqlite3_column_bytes(st, 2) < at + 2)
-			continue;
-		unsigned len = (unsigned)(b[at] | b[at + 1] << 8);
+		unsigned len = norms_reader_get(&norms, id); /* 0: not recorded, not wrong */
 		if (len && len != docsize_len(st, 1) && (*differ)++ == 0)
 			*first = id;
 	}
+	norms_reader_close(&norms);
 	sqlite3_finalize(st);
 	return rc == SQLITE_DONE ? SQLITE_OK : rc;
 }
