@@ -35,16 +35,7 @@ local function dct_of(date)
 end
 
 --- The key under which two reports are the same figure.
-local folded, nfolded = {}, 0
-local function fold(s)
-	local k = folded[s]
-	if not k then
-		if nfolded >= 50000 then folded, nfolded = {}, 0 end
-		k = text.fold(s)
-		folded[s], nfolded = k, nfolded + 1
-	end
-	return k
-end
+local fold = measure.remembered(text.fold)
 
 local function figure_key(f, cluster_id)
 	return (cluster_id or "") .. "\31" .. f.kind .. "\31" .. tostring(f.value) .. "\31" .. tostring(f.lo) .. "\31" ..

@@ -43,18 +43,24 @@ function M.clause_bounds(s, pos, from, to)
 	return start, (stop and stop <= to) and stop - 1 or to
 end
 
---- text.lower, remembered: the same few thousand syllables come back in
---- every sentence.
-local lower_of, lowered = {}, 0
-local function lower(w)
-	local l = lower_of[w]
-	if not l then
-		if lowered >= 50000 then lower_of, lowered = {}, 0 end
-		l = text.lower(w)
-		lower_of[w], lowered = l, lowered + 1
+--- f with its results remembered (the last 50,000 arguments at most): the
+--- same few thousand syllables and measures come back in every sentence.
+---@param f fun(s: string): string
+---@return fun(s: string): string
+function M.remembered(f)
+	local seen, n = {}, 0
+	return function(s)
+		local r = seen[s]
+		if not r then
+			if n >= 50000 then seen, n = {}, 0 end
+			r = f(s)
+			seen[s], n = r, n + 1
+		end
+		return r
 	end
-	return l
 end
+
+local lower = M.remembered(text.lower)
 M.lower = lower
 
 --- The subject before byte position pos of the clause text c (a prefix of
