@@ -159,19 +159,7 @@ static struct corpus_op *push_op(lua_State *L, struct corpus_ctx *c)
 	memset(op, 0, sizeof *op);
 	atomic_init(&op->job.cancel, 0);
 	op->c = c;
-	if (lua_rawgetp(L, LUA_REGISTRYINDEX, &op_mt) == LUA_TNIL) {
-		lua_pop(L, 1);
-		lua_createtable(L, 0, 3);
-		lua_pushcfunction(L, op_close);
-		lua_setfield(L, -2, "__gc");
-		lua_pushcfunction(L, op_close);
-		lua_setfield(L, -2, "__close");
-		lua_pushliteral(L, "trang.corpus.iterator");
-		lua_setfield(L, -2, "__name");
-		lua_pushvalue(L, -1);
-		lua_rawsetp(L, LUA_REGISTRYINDEX, &op_mt);
-	}
-	lua_setmetatable(L, -2);
+	lstate_set_handle_mt(L, &op_mt, op_close, op_close, "trang.corpus.iterator");
 	return op;
 }
 

@@ -397,17 +397,7 @@ static struct store_op *push_op(lua_State *L, struct store_ctx *c, const char *s
 	op->sql = sql;
 	op->len = len;
 	op->owner = lstate_run_token(L);
-	if (lua_rawgetp(L, LUA_REGISTRYINDEX, &op_mt) == LUA_TNIL) {
-		lua_pop(L, 1);
-		lua_createtable(L, 0, 2);
-		lua_pushcfunction(L, op_gc);
-		lua_setfield(L, -2, "__gc");
-		lua_pushcfunction(L, op_gc);
-		lua_setfield(L, -2, "__close");
-		lua_pushvalue(L, -1);
-		lua_rawsetp(L, LUA_REGISTRYINDEX, &op_mt);
-	}
-	lua_setmetatable(L, -2);
+	lstate_set_handle_mt(L, &op_mt, op_gc, op_gc, NULL);
 	lua_toclose(L, -1);
 	return op;
 }
@@ -864,15 +854,7 @@ static struct store_tx *push_tx(lua_State *L, struct store_ctx *c)
 		snprintf(tx->rollback, sizeof tx->rollback, "ROLLBACK TO trang_tx_%d; RELEASE trang_tx_%d",
 		         tx->depth, tx->depth);
 	}
-	if (lua_rawgetp(L, LUA_REGISTRYINDEX, &tx_mt) == LUA_TNIL) {
-		lua_pop(L, 1);
-		lua_createtable(L, 0, 1);
-		lua_pushcfunction(L, tx_close);
-		lua_setfield(L, -2, "__close");
-		lua_pushvalue(L, -1);
-		lua_rawsetp(L, LUA_REGISTRYINDEX, &tx_mt);
-	}
-	lua_setmetatable(L, -2);
+	lstate_set_handle_mt(L, &tx_mt, NULL, tx_close, NULL);
 	lua_insert(L, 1);
 	lua_toclose(L, 1);
 	return tx;

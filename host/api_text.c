@@ -40,15 +40,7 @@ static buf *push_buf_box(lua_State *L)
 {
 	buf *b = lua_newuserdatauv(L, sizeof *b, 0);
 	*b = (buf)BUF_INIT;
-	if (lua_rawgetp(L, LUA_REGISTRYINDEX, &buf_box_mt) == LUA_TNIL) {
-		lua_pop(L, 1);
-		lua_createtable(L, 0, 1);
-		lua_pushcfunction(L, buf_box_gc);
-		lua_setfield(L, -2, "__gc");
-		lua_pushvalue(L, -1);
-		lua_rawsetp(L, LUA_REGISTRYINDEX, &buf_box_mt);
-	}
-	lua_setmetatable(L, -2);
+	lstate_set_handle_mt(L, &buf_box_mt, buf_box_gc, NULL, NULL);
 	return b;
 }
 

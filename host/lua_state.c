@@ -1020,3 +1020,26 @@ static int lstate_sleep(lua_State *L)
 }
 
 double lstate_now(void) { return now_seconds(); }
+
+void lstate_set_handle_mt(lua_State *L, const void *key, lua_CFunction gc, lua_CFunction close, const char *name)
+{
+	if (lua_rawgetp(L, LUA_REGISTRYINDEX, key) == LUA_TNIL) {
+		lua_pop(L, 1);
+		lua_createtable(L, 0, 3); /* stack: [handle, mt] */
+		if (gc) {
+			lua_pushcfunction(L, gc);
+			lua_setfield(L, -2, "__gc");
+		}
+		if (close) {
+			lua_pushcfunction(L, close);
+			lua_setfield(L, -2, "__close");
+		}
+		if (name) {
+			lua_pushstring(L, name);
+			lua_setfield(L, -2, "__name");
+		}
+		lua_pushvalue(L, -1);
+		lua_rawsetp(L, LUA_REGISTRYINDEX, key);
+	}
+	lua_setmetatable(L, -2); /* stack: [handle] */
+}

@@ -122,6 +122,12 @@ enum lstate_reason lstate_pcall(struct lstate *st, int nargs, int nresults,
  * interrupted, raises the kill (which pcall cannot swallow). */
 void lstate_check_budget(lua_State *L, unsigned cost);
 
+/* Gives the userdata on top of the stack the metatable kept in the registry
+ * under key, made on first use: gc as its __gc and close as its __close
+ * (either may be NULL), name as its __name (or NULL). For the C-owned boxes
+ * and handles of the bindings, freed however the Lua side lets go. */
+void lstate_set_handle_mt(lua_State *L, const void *key, lua_CFunction gc, lua_CFunction close, const char *name);
+
 /* Replaces find/match/gmatch/gsub in the string table at idx with versions
  * that check the budget as they match (host/lua_pattern.c). */
 void lpattern_install(lua_State *L, int idx);
