@@ -312,8 +312,7 @@ static int put_article(struct ingest *ig, int64_t file_id, const char *path, con
 		if (irc)
 			return -1;
 		/* Without the workers' tokens the length stays unknown (0): ranking asks FTS5. */
-		unsigned len = pa->para_tok ? fts_doc_size(&pa->toks, pa->para_tok[i], pa->para_tok[i + 1] - pa->para_tok[i]) : 0;
-		if (fts_norms_note(&ig->norms, paragraph_id, len))
+		if (fts_norms_note(&ig->norms, paragraph_id, pa->para_tok ? pa->para_len[i] : 0))
 			return db_fail(ig, "out of memory");
 		for (size_t k = pa->para_sent[i]; k < pa->para_sent[i + 1]; k++) {
 			const struct prep_sentence *ps = &pa->sents[k];

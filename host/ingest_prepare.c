@@ -86,6 +86,7 @@ static void prep_article_free(struct prep_article *pa)
 	free(pa->para_sent);
 	free(pa->sents);
 	free(pa->para_tok);
+	free(pa->para_len);
 	fts_pretokens_free(&pa->toks);
 }
 
@@ -230,18 +231,26 @@ static void on_sentence(void *ud, size_t s, size_t e)
 static void pretokenize(struct prep_article *pa)
 {
 	const struct article *a = &pa->a;
-	if (a->nfc.len > PRETOKENIZE_MAX || !(pa->para_tok = malloc((a->n_paras + 1) * sizeof *pa->para_tok)))
+	if (a->nfc.len > PRETOKENIZE_MAX)
 		return;
+	pa->para_tok = malloc((a->n_paras + 1) * sizeof *pa->para_tok);
+	pa->para_len = malloc((a->n_paras + 1) * sizeof *pa->para_len);
+	if (!pa->para_tok || !pa->para_len)
+		goto fail;
 	for (size_t i = 0; i < a->n_paras; i++) {
 		pa->para_tok[i] = pa->toks.n;
-		if (fts_pretokenize(&pa->toks, a->nfc.data + a->paras[i].text_off, a->paras[i].text_len)) {
-			free(pa->para_tok);
-			pa->para_tok = NULL;
-			fts_pretokens_free(&pa->toks);
-			return;
-		}
+		if (fts_pretokenize(&pa->toks, a->nfc.data + a->paras[i].text_off, a->paras[i].text_len))
+			goto fail;
+		pa->para_len[i] = fts_doc_size(&pa->toks, pa->para_tok[i], pa->toks.n - pa->para_tok[i]);
 	}
 	pa->para_tok[a->n_paras] = pa->toks.n;
+	return;
+fail:
+	free(pa->para_tok);
+	free(pa->para_len);
+	pa->para_tok = NULL;
+	pa->para_len = NULL;
+	fts_pretokens_free(&pa->toks);
 }
 
 /* Content hash, sentences and index terms of a parsed article whose raw text is raw. */

@@ -36,8 +36,10 @@ struct prep_article {
 	buf sent_text;
 	/* The index terms of each paragraph, computed here so that the writer
 	 * does not have to: paragraph i's are toks.tok[para_tok[i] .. para_tok[i+1]).
-	 * para_tok is NULL when they were not computed (a very long article). */
+	 * para_tok is NULL when they were not computed (a very long article).
+	 * para_len[i]: paragraph i's length as FTS5 counts it, for ranking. */
 	size_t *para_tok;
+	unsigned *para_len;
 	struct fts_pretokens toks;
 };
 
