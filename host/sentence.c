@@ -89,6 +89,31 @@ static int32_t closer_of(int32_t c)
 	}
 }
 
+/* Bytes that can start a quote or bracket: ASCII ones, and the lead bytes C2
+ * (« ») and E2 (‘ ’ “ ” ‹ ›). Never a continuation byte, so a scan can stop
+ * at them byte by byte without decoding what it skips. */
+static const bool quote_lead[256] = {
+	['"'] = true, ['\''] = true, ['('] = true, [')'] = true,
+	['['] = true, [']'] = true, [0xC2] = true, [0xE2] = true,
+};
+
+/* Bytes that can start a sentence end: . ! ? and E2 (… is E2 80 A6). */
+static const bool terminal_lead[256] = {['.'] = true, ['!'] = true, ['?'] = true, [0xE2] = true};
+
+/* The character before byte i, as find_regions asks of it: only whether it is
+ * a space or an opener matters, so characters that cannot be either and are
+ * not ASCII read as 'x'. */
+static int32_t char_before(const char *s, size_t i)
+{
+	if (i == 0)
+		return ' ';
+	size_t j = prev_start(s, i), n;
+	unsigned char b = (unsigned char)s[j];
+	if (b < 0x80)
+		return b;
+	return quote_lead[b] ? decode_at(s, i, j, &n) : 'x';
+}
+
 static void find_regions(const char *s, size_t len, struct regions *r)
 {
 	struct {
@@ -97,18 +122,12 @@ static void find_regions(const char *s, size_t len, struct regions *r)
 	} stack[32];
 	size_t depth = 0;
 	r->n = 0;
-	int32_t prev = ' ';
 	for (size_t i = 0, n; i < len; i += n) {
-		/* Quotes and brackets are ASCII or start with C2 (« ») or E2 (‘ ’ “ ” ‹ ›);
-		 * other characters only matter as the one before a quote. */
-		unsigned char b = (unsigned char)s[i];
-		if (b != '"' && b != '\'' && b != '(' && b != ')' && b != '[' && b != ']' && b != 0xC2 && b != 0xE2) {
+		if (!quote_lead[(unsigned char)s[i]]) {
 			n = 1;
-			while (i + n < len && ((unsigned char)s[i + n] & 0xC0) == 0x80)
-				n++;
-			prev = b < 0x80 ? b : 'x'; /* only "space or opener?" is asked of prev */
 			continue;
 		}
+		int32_t prev = char_before(s, i);
 		int32_t c = decode_at(s, len, i, &n);
 		size_t next_n;
 		int32_t next = i + n < len ? decode_at(s, len, i + n, &next_n) : ' ';
@@ -136,7 +155,6 @@ static void find_regions(const char *s, size_t len, struct regions *r)
 				depth++;
 			}
 		}
-		prev = c;
 	}
 }
 
@@ -204,8 +222,7 @@ size_t sentence_split(const char *s, size_t len, sentence_fn emit, void *ud)
 	size_t i = start;
 	while (i < len) {
 		/* Only . ! ? and … (E2 80 A6) can end a sentence: skip other bytes undecoded. */
-		unsigned char b = (unsigned char)s[i];
-		if (b != '.' && b != '!' && b != '?' && b != 0xE2) {
+		if (!terminal_lead[(unsigned char)s[i]]) {
 			i++;
 			continue;
 		}

@@ -1,6 +1,7 @@
 /* bench_text: NFC throughput of trang's fast path, of plain utf8proc_map and
  * (through icu_nfc.cpp) of ICU's Normalizer2 on UTF-8, plus the syllable
- * tokenizer, over every .txt file of a folder held in memory. Prints one line
+ * tokenizer and sentence splitter (line by line, as ingest splits each
+ * paragraph), over every .txt file of a folder held in memory. Prints one line
  * per measure: name, median MB/s, spread (max - min) over the runs. */
 #include <dirent.h>
 #include <stdio.h>
@@ -9,6 +10,7 @@
 #include <time.h>
 
 #include "buf.h"
+#include "sentence.h"
 #include "text.h"
 
 /* From icu_nfc.cpp: normalises to NFC, returns the output length (or -1). */
@@ -68,8 +70,15 @@ static int cmp_double(const void *a, const void *b)
 	return (x > y) - (x < y);
 }
 
-enum measure { M_OURS, M_UTF8PROC, M_ICU, M_TOKENS, M_COUNT };
-static const char *const names[] = {"nfc_trang", "nfc_utf8proc_map", "nfc_icu", "tokenizer"};
+enum measure { M_OURS, M_UTF8PROC, M_ICU, M_TOKENS, M_SENTENCES, M_COUNT };
+static const char *const names[] = {"nfc_trang", "nfc_utf8proc_map", "nfc_icu", "tokenizer", "sentences"};
+
+static void count_sentence(void *ud, size_t s, size_t e)
+{
+	(void)s;
+	(void)e;
+	(*(size_t *)ud)++;
+}
 
 static size_t run_once(const struct corpus *c, enum measure m)
 {
@@ -90,6 +99,15 @@ static size_t run_once(const struct corpus *c, enum measure m)
 				sink++;
 			break;
 		}
+		case M_SENTENCES:
+			for (const char *p = c->text[i], *end = p + c->len[i]; p < end;) {
+				const char *nl = memchr(p, '\n', (size_t)(end - p));
+				if (!nl)
+					nl = end;
+				sentence_split(p, (size_t)(nl - p), count_sentence, &sink);
+				p = nl + 1;
+			}
+			break;
 		default: break;
 		}
 	}

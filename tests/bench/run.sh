@@ -3,8 +3,9 @@
 #   - ingest of a corpus made by replicating the development corpus (about
 #     100 MB; BENCH_SIZE=1g for about 1 GB): fresh and unchanged, peak memory,
 #     against a Python standard-library peer and a bare C FTS5 floor;
-#   - NFC throughput of trang, plain utf8proc_map and ICU, the tokenizer, and
-#     figure/date/entity extraction, on the development corpus;
+#   - NFC throughput of trang, plain utf8proc_map and ICU, the tokenizer, the
+#     sentence splitter, and figure/date/entity extraction, on the development
+#     corpus;
 #   - a Lua syllable-count script (trang run) against the Python peer, the
 #     cost of an empty on_article hook, the memory of an idle plugin state;
 #   - search latency (median, 99th percentile) on the ingested corpus;
@@ -107,7 +108,7 @@ set -- $(cut -d' ' -f1 "$WORK/again.times" | stats)
 record reingest_unchanged_s "$1" s "$2"
 record reingest_speedup "$(echo "$fresh $1" | awk '{printf "%.0f", $1 / ($2 > 0 ? $2 : 0.01)}')" x -
 
-# ---- text: NFC and tokenizer on the development corpus ----------------------
+# ---- text: NFC, tokenizer and sentence splitter on the development corpus ----
 "$BIN_DIR/bench_text" "$SRC" $((RUNS * 2 + 1)) >"$WORK/text.out"
 differ=$(awk '/^files/ {print $6}' "$WORK/text.out")
 [ "$differ" = 0 ] || { echo "bench: NFC outputs differ on $differ files" >&2; exit 1; }
