@@ -479,14 +479,16 @@ static bool is_caption(const char *s, size_t n)
 	if (n > 700)
 		return false;
 	for (const char *const *m = markers; *m; m++) {
-		long at = -1, from = 0;
-		/* the last occurrence */
+		size_t mn = strlen(*m);
+		/* The last occurrence, in the paragraph's last 60 bytes and the
+		 * marker: one further back leaves too long a tail to be a credit. */
+		long at = -1, from = n > 60 + mn ? (long)(n - 60 - mn) : 0;
 		for (long k; (k = find(s + from, n - (size_t)from, *m)) >= 0; from += k + 1)
 			at = from + k;
 		if (at < 0)
 			continue;
-		size_t tail = n - (size_t)at - strlen(*m);
-		const char *t = s + at + strlen(*m);
+		size_t tail = n - (size_t)at - mn;
+		const char *t = s + at + mn;
 		if (tail <= 60 && !memchr(t, '.', tail > 0 && t[tail - 1] == '.' ? tail - 1 : tail))
 			return true;
 		if (tail <= 60 && at > 0 && s[at - 1] == '(')
