@@ -114,6 +114,9 @@ static bool check_database(struct doctor *d, const char *path, struct store *st)
 	long long v = query_int(st->db, "SELECT value FROM meta WHERE key = 'schema_version'");
 	if (v == STORE_SCHEMA_VERSION)
 		say(d, "ok", "schema version %lld", v);
+	else if (v > 0 && v < STORE_SCHEMA_VERSION)
+		say(d, "warn", "schema version %lld: readable; the next `trang ingest` upgrades it to %d", v,
+		    STORE_SCHEMA_VERSION);
 	else
 		say(d, "error", "schema version %lld, this trang knows %d", v, STORE_SCHEMA_VERSION);
 	if (query_int(st->db, "SELECT count(*) FROM paragraphs_fts WHERE paragraphs_fts MATCH 'a'") >= 0)

@@ -69,7 +69,7 @@ static const char *const sql[Q_COUNT] = {
 	                  "errors = ?, ingested_at = strftime('%Y-%m-%dT%H:%M:%SZ') WHERE id = ?",
 	[Q_ART_BY_HASH] = "SELECT id FROM articles WHERE hash = ?",
 	[Q_ART_PUT] = "INSERT INTO articles(file_id, line, path, hash, title, date, url, author, source, extra, "
-	              "raw, body_offset, text) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+	              "raw, body_offset, body_nfc) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
 	[Q_ALIAS_PUT] = "INSERT INTO article_aliases(path, file_id, line, article_id) VALUES (?, ?, ?, ?)",
 	[Q_PARA_PUT] = "INSERT INTO paragraphs(article_id, idx, kind, s, e, text) VALUES (?, ?, ?, ?, ?, ?)",
 	[Q_SENT_PUT] = "INSERT INTO sentences(article_id, paragraph_id, idx, s, e, text) VALUES (?, ?, ?, ?, ?, ?)",
@@ -282,7 +282,12 @@ static int put_article(struct ingest *ig, int64_t file_id, const char *path, con
 	free(extra);
 	sqlite3_bind_blob64(q, 11, raw, rawlen, SQLITE_STATIC);
 	sqlite3_bind_int64(q, 12, (sqlite3_int64)a->body_start);
-	sqlite3_bind_text64(q, 13, a->text.data, a->text.len, SQLITE_STATIC, SQLITE_UTF8);
+	/* articles.text reads raw's body unless told otherwise (store.c) */
+	size_t body_len = rawlen - a->body_start;
+	if (a->text.len == body_len && memcmp(a->text.data, raw + a->body_start, body_len) == 0)
+		sqlite3_bind_null(q, 13);
+	else
+		sqlite3_bind_text64(q, 13, a->text.data, a->text.len, SQLITE_STATIC, SQLITE_UTF8);
 	if (step_done(ig, q, "cannot store an article"))
 		return -1;
 	int64_t article_id = sqlite3_last_insert_rowid(ig->st->db);

@@ -8,7 +8,8 @@
 #include <stdbool.h>
 #include <stddef.h>
 
-#define STORE_SCHEMA_VERSION 1
+/* 2: articles.text is generated from raw unless body_nfc holds it. */
+#define STORE_SCHEMA_VERSION 2
 
 enum store_mode {
 	STORE_READ,  /* the database must exist; nothing is written */

@@ -1,17 +1,17 @@
 # A disk that fills up during ingest: a clear error, exit status 1, and a
-# consistent database that still holds what was stored before. Uses a 3 MB
+# consistent database that still holds what was stored before. Uses an 8 MB
 # tmpfs (we run as root, as CI does); without mount rights, a file-size limit
 # (ulimit -f) plays the full disk.
 CORPUS=$ROOT/../shared/corpus/dantri-unc
 [ -d "$CORPUS" ] || CORPUS=/work/shared/corpus/dantri-unc
 mkdir small
-if [ -z "${FORCE_ULIMIT:-}" ] && mount -t tmpfs -o size=3m tmpfs small 2>/dev/null; then
-	how="a 3 MB filesystem"
+if [ -z "${FORCE_ULIMIT:-}" ] && mount -t tmpfs -o size=8m tmpfs small 2>/dev/null; then
+	how="an 8 MB filesystem"
 	trap 'umount "$TMP/small" 2>/dev/null' EXIT
 	limit=""
 else
-	how="a 3 MB file-size limit"
-	limit=3072 # ulimit -f counts 1 KB blocks
+	how="an 8 MB file-size limit"
+	limit=8192 # ulimit -f counts 1 KB blocks
 fi
 D=small/t.db
 "$TRANG" --db "$D" ingest --no-plugins "$ROOT/data" >/dev/null 2>&1
