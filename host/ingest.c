@@ -71,15 +71,15 @@ static const char *const sql[Q_COUNT] = {
 	[Q_ART_PUT] = "INSERT INTO articles(file_id, line, path, hash, title, date, url, author, source, extra, "
 	              "raw, body_offset, body_nfc) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
 	[Q_ALIAS_PUT] = "INSERT INTO article_aliases(path, file_id, line, article_id) VALUES (?, ?, ?, ?)",
-	[Q_PARA_PUT] = "INSERT INTO paragraphs(article_id, idx, kind, s, e, text) VALUES (?, ?, ?, ?, ?, ?)",
-	[Q_SENT_PUT] = "INSERT INTO sentences(article_id, paragraph_id, idx, s, e, text) VALUES (?, ?, ?, ?, ?, ?)",
+	[Q_PARA_PUT] = "INSERT INTO paragraph_spans(article_id, idx, kind, s, e, text) VALUES (?, ?, ?, ?, ?, ?)",
+	[Q_SENT_PUT] = "INSERT INTO sentence_spans(article_id, paragraph_id, idx, s, e, text) VALUES (?, ?, ?, ?, ?, ?)",
 	[Q_ARTS_OF_FILE] = "SELECT id FROM articles WHERE file_id = ?",
 	[Q_ALIAS_FIRST] = "SELECT path, file_id, line FROM article_aliases WHERE article_id = ? AND file_id != ? "
 	                  "ORDER BY path LIMIT 1",
 	[Q_PROMOTE] = "UPDATE articles SET path = ?, file_id = ?, line = ? WHERE id = ?",
 	[Q_ALIAS_DEL] = "DELETE FROM article_aliases WHERE path = ?",
-	[Q_SENT_DEL] = "DELETE FROM sentences WHERE article_id = ?",
-	[Q_PARA_DEL] = "DELETE FROM paragraphs WHERE article_id = ?",
+	[Q_SENT_DEL] = "DELETE FROM sentence_spans WHERE article_id = ?",
+	[Q_PARA_DEL] = "DELETE FROM paragraph_spans WHERE article_id = ?",
 	[Q_ART_DEL] = "DELETE FROM articles WHERE id = ?",
 	[Q_ALIASES_OF_FILE_DEL] = "DELETE FROM article_aliases WHERE file_id = ?",
 	[Q_FILE_DEL] = "DELETE FROM files WHERE id = ?",
@@ -250,6 +250,17 @@ static void bind_text_or_null(sqlite3_stmt *q, int i, const char *v)
 
 /* Stores one prepared article under path. Returns 0 (stored), 1 (an exact
  * duplicate of a stored article, linked to it) or -1 (database failure). */
+/* Binds text, or NULL where it is raw's bytes [s, e): articles.text and the
+ * views paragraphs and sentences read those (host/store.c). */
+static void bind_own_text(sqlite3_stmt *q, int i, const char *raw, size_t s, size_t e, const char *text,
+                          size_t len)
+{
+	if (len == e - s && memcmp(text, raw + s, len) == 0)
+		sqlite3_bind_null(q, i);
+	else
+		sqlite3_bind_text64(q, i, text, len, SQLITE_STATIC, SQLITE_UTF8);
+}
+
 static int put_article(struct ingest *ig, int64_t file_id, const char *path, const char *raw, size_t rawlen,
                        const struct prep_article *pa)
 {
@@ -282,12 +293,7 @@ static int put_article(struct ingest *ig, int64_t file_id, const char *path, con
 	free(extra);
 	sqlite3_bind_blob64(q, 11, raw, rawlen, SQLITE_STATIC);
 	sqlite3_bind_int64(q, 12, (sqlite3_int64)a->body_start);
-	/* articles.text reads raw's body unless told otherwise (store.c) */
-	size_t body_len = rawlen - a->body_start;
-	if (a->text.len == body_len && memcmp(a->text.data, raw + a->body_start, body_len) == 0)
-		sqlite3_bind_null(q, 13);
-	else
-		sqlite3_bind_text64(q, 13, a->text.data, a->text.len, SQLITE_STATIC, SQLITE_UTF8);
+	bind_own_text(q, 13, raw, a->body_start, rawlen, a->text.data, a->text.len);
 	if (step_done(ig, q, "cannot store an article"))
 		return -1;
 	int64_t article_id = sqlite3_last_insert_rowid(ig->st->db);
@@ -302,7 +308,7 @@ static int put_article(struct ingest *ig, int64_t file_id, const char *path, con
 		sqlite3_bind_text(q, 3, article_para_kind_name(p->kind), -1, SQLITE_STATIC);
 		sqlite3_bind_int64(q, 4, (sqlite3_int64)p->s);
 		sqlite3_bind_int64(q, 5, (sqlite3_int64)p->e);
-		sqlite3_bind_text(q, 6, text, (int)p->text_len, SQLITE_STATIC);
+		bind_own_text(q, 6, raw, p->s, p->e, text, p->text_len);
 		if (step_done(ig, q, "cannot store a paragraph"))
 			return -1;
 		int64_t paragraph_id = sqlite3_last_insert_rowid(ig->st->db);
@@ -327,8 +333,8 @@ static int put_article(struct ingest *ig, int64_t file_id, const char *path, con
 			sqlite3_bind_int64(q, 3, (sqlite3_int64)k);
 			sqlite3_bind_int64(q, 4, (sqlite3_int64)ps->s);
 			sqlite3_bind_int64(q, 5, (sqlite3_int64)ps->e);
-			sqlite3_bind_text(q, 6, pa->sent_text.data ? pa->sent_text.data + ps->off : "", (int)ps->len,
-			                  SQLITE_STATIC);
+			bind_own_text(q, 6, raw, ps->s, ps->e, pa->sent_text.data ? pa->sent_text.data + ps->off : "",
+			              ps->len);
 			if (step_done(ig, q, "cannot store a sentence"))
 				return -1;
 		}

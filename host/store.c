@@ -4,9 +4,9 @@
  * article, the decoded body string for a JSON Lines article. Text columns are
  * NFC. Exact duplicates (same NFC text and metadata under another name) are
  * stored once in articles and named again in article_aliases. An article's
- * text is most often its raw bytes after the header, so articles.text is a
- * generated column that reads them, and body_nfc holds the text only when it
- * differs (NFD input, CRLF line ends, a BOM...). */
+ * text, and its paragraphs' and sentences', are most often its raw bytes, so
+ * they are read from raw (a generated column, two views) and stored only
+ * where they differ (NFD input, CRLF line ends, a BOM...). */
 #include "store.h"
 
 #include "fts.h"
@@ -17,7 +17,7 @@
 #include <string.h>
 #include <unistd.h>
 
-/* The articles table's columns, for schema_sql and upgrade_articles. */
+/* The articles table's columns, for schema_sql and the upgrade. */
 #define ARTICLES_COLUMNS \
 	"(\n" \
 	"  id INTEGER PRIMARY KEY,\n" \
@@ -32,6 +32,30 @@
 	"  body_nfc TEXT,                  -- the body's text when it differs from raw's bytes from body_offset\n" \
 	"  text TEXT NOT NULL              -- the NFC body, LF line ends\n" \
 	"    GENERATED ALWAYS AS (coalesce(body_nfc, CAST(substr(CAST(raw AS BLOB), body_offset + 1) AS TEXT))) VIRTUAL)"
+
+/* Paragraphs and sentences are stored as spans of their article's raw bytes,
+ * with a text of their own only where it differs (NFD input, line breaks read
+ * as spaces); the views paragraphs and sentences give every row its text. */
+#define PARAGRAPH_COLUMNS \
+	"(\n" \
+	"  id INTEGER PRIMARY KEY,\n" \
+	"  article_id INTEGER NOT NULL REFERENCES articles(id),\n" \
+	"  idx INTEGER NOT NULL,           -- 0-based order in the article\n" \
+	"  kind TEXT NOT NULL,             -- title dateline lead body caption byline source\n" \
+	"  s INTEGER NOT NULL, e INTEGER NOT NULL, -- byte span [s, e) in articles.raw\n" \
+	"  text TEXT                       -- NULL: the text is raw's bytes [s, e)\n" \
+	")"
+#define SENTENCE_COLUMNS \
+	"(\n" \
+	"  id INTEGER PRIMARY KEY,\n" \
+	"  article_id INTEGER NOT NULL REFERENCES articles(id),\n" \
+	"  paragraph_id INTEGER NOT NULL REFERENCES paragraph_spans(id),\n" \
+	"  idx INTEGER NOT NULL,           -- 0-based order in the article\n" \
+	"  s INTEGER NOT NULL, e INTEGER NOT NULL, -- byte span [s, e) in articles.raw\n" \
+	"  text TEXT                       -- NULL: the text is raw's bytes [s, e)\n" \
+	")"
+/* The text of span row r of article a. */
+#define SPAN_TEXT(r) "coalesce(" r ".text, CAST(substr(CAST(a.raw AS BLOB), " r ".s + 1, " r ".e - " r ".s) AS TEXT))"
 
 static const char schema_sql[] =
 	"CREATE TABLE IF NOT EXISTS meta(key TEXT PRIMARY KEY, value TEXT NOT NULL);\n"
@@ -55,22 +79,16 @@ static const char schema_sql[] =
 	"  article_id INTEGER NOT NULL REFERENCES articles(id));\n"
 	"CREATE INDEX IF NOT EXISTS aliases_article ON article_aliases(article_id);\n"
 	"CREATE INDEX IF NOT EXISTS aliases_file ON article_aliases(file_id);\n"
-	"CREATE TABLE IF NOT EXISTS paragraphs(\n"
-	"  id INTEGER PRIMARY KEY,\n"
-	"  article_id INTEGER NOT NULL REFERENCES articles(id),\n"
-	"  idx INTEGER NOT NULL,           -- 0-based order in the article\n"
-	"  kind TEXT NOT NULL,             -- title dateline lead body caption byline source\n"
-	"  s INTEGER NOT NULL, e INTEGER NOT NULL, -- byte span [s, e) in articles.raw\n"
-	"  text TEXT NOT NULL);\n"
-	"CREATE INDEX IF NOT EXISTS paragraphs_article ON paragraphs(article_id, idx);\n"
-	"CREATE TABLE IF NOT EXISTS sentences(\n"
-	"  id INTEGER PRIMARY KEY,\n"
-	"  article_id INTEGER NOT NULL REFERENCES articles(id),\n"
-	"  paragraph_id INTEGER NOT NULL REFERENCES paragraphs(id),\n"
-	"  idx INTEGER NOT NULL,           -- 0-based order in the article\n"
-	"  s INTEGER NOT NULL, e INTEGER NOT NULL, -- byte span [s, e) in articles.raw\n"
-	"  text TEXT NOT NULL);\n"
-	"CREATE INDEX IF NOT EXISTS sentences_article ON sentences(article_id, idx);\n"
+	"CREATE TABLE IF NOT EXISTS paragraph_spans" PARAGRAPH_COLUMNS ";\n"
+	"CREATE INDEX IF NOT EXISTS paragraph_spans_article ON paragraph_spans(article_id, idx);\n"
+	"CREATE TABLE IF NOT EXISTS sentence_spans" SENTENCE_COLUMNS ";\n"
+	"CREATE INDEX IF NOT EXISTS sentence_spans_article ON sentence_spans(article_id, idx);\n"
+	"CREATE VIEW IF NOT EXISTS paragraphs(id, article_id, idx, kind, s, e, text) AS\n"
+	"  SELECT p.id, p.article_id, p.idx, p.kind, p.s, p.e, " SPAN_TEXT("p") "\n"
+	"  FROM paragraph_spans p JOIN articles a ON a.id = p.article_id;\n"
+	"CREATE VIEW IF NOT EXISTS sentences(id, article_id, paragraph_id, idx, s, e, text) AS\n"
+	"  SELECT x.id, x.article_id, x.paragraph_id, x.idx, x.s, x.e, " SPAN_TEXT("x") "\n"
+	"  FROM sentence_spans x JOIN articles a ON a.id = x.article_id;\n"
 	"CREATE VIRTUAL TABLE IF NOT EXISTS paragraphs_fts USING fts5(\n"
 	"  text, content='paragraphs', content_rowid='id',\n"
 	"  tokenize='trang');  -- host/fts.c: folded and strict terms in one index\n"
@@ -218,68 +236,94 @@ cleanup:
 	return rc;
 }
 
-/* Whether the articles table is schema 1's: a stored text, no body_nfc.
- * 1, 0 (new or already upgraded), or -1 with st->err. */
-static int articles_are_v1(struct store *st)
+/* What an older database needs: schema 1 stored every article's text next
+ * to its raw bytes (UPGRADE_ARTICLES), schemas 1 and 2 every paragraph's and
+ * sentence's text in tables named paragraphs and sentences (UPGRADE_SPANS). */
+enum { UPGRADE_ARTICLES = 1, UPGRADE_SPANS = 2 };
+
+/* The upgrades st's database needs (0 for a new or current one), or -1. */
+static int upgrades_needed(struct store *st)
 {
 	sqlite3_stmt *q = NULL;
-	int has_text = 0, has_nfc = 0;
-	if (sqlite3_prepare_v2(st->db, "SELECT name FROM pragma_table_xinfo('articles')", -1, &q, NULL) != SQLITE_OK)
+	if (sqlite3_prepare_v2(st->db,
+	                       "SELECT (SELECT count(*) FROM pragma_table_xinfo('articles') WHERE name = 'text') > 0 "
+	                       "   AND (SELECT count(*) FROM pragma_table_xinfo('articles') WHERE name = 'body_nfc') = 0, "
+	                       "  EXISTS (SELECT 1 FROM sqlite_schema WHERE type = 'table' AND name = 'paragraphs')",
+	                       -1, &q, NULL) != SQLITE_OK)
 		return store_fail(st, "cannot read the schema");
-	while (sqlite3_step(q) == SQLITE_ROW) {
-		const char *name = (const char *)sqlite3_column_text(q, 0);
-		has_text |= strcmp(name, "text") == 0;
-		has_nfc |= strcmp(name, "body_nfc") == 0;
-	}
+	int need = 0;
+	if (sqlite3_step(q) == SQLITE_ROW)
+		need = (sqlite3_column_int(q, 0) ? UPGRADE_ARTICLES : 0) | (sqlite3_column_int(q, 1) ? UPGRADE_SPANS : 0);
 	sqlite3_finalize(q);
-	return has_text && !has_nfc;
+	return need;
 }
 
-/* Schema 1 stored every article's text next to its raw bytes. Rebuilds the
- * articles table in the layout of schema_sql, keeping a text only where it
- * is not raw's body, in one transaction: an interrupted upgrade leaves the
- * database as it was. Foreign keys are off meanwhile (the table is dropped
- * and renamed, its ids are kept), then checked. 0, or -1 with st->err. */
-static int upgrade_articles(struct store *st)
+/* The statements of each upgrade. Each table is rebuilt in the layout of
+ * schema_sql, with its ids, keeping a text only where it is not raw's. */
+static const char upgrade_articles_sql[] =
+	"CREATE TABLE articles_v2" ARTICLES_COLUMNS ";\n"
+	"INSERT INTO articles_v2(id, file_id, line, path, hash, title, date, url, author, source, extra, raw,\n"
+	"                        body_offset, body_nfc)\n"
+	"  SELECT id, file_id, line, path, hash, title, date, url, author, source, extra, raw, body_offset,\n"
+	"         CASE WHEN CAST(text AS BLOB) = substr(CAST(raw AS BLOB), body_offset + 1) THEN NULL ELSE text END\n"
+	"  FROM articles;\n"
+	"DROP TABLE articles;\n"
+	"ALTER TABLE articles_v2 RENAME TO articles;\n";
+#define SPAN_OWN_TEXT(r) \
+	"CASE WHEN CAST(" r ".text AS BLOB) = substr(CAST(a.raw AS BLOB), " r ".s + 1, " r ".e - " r ".s) " \
+	"THEN NULL ELSE " r ".text END"
+static const char upgrade_spans_sql[] =
+	"CREATE TABLE paragraph_spans" PARAGRAPH_COLUMNS ";\n"
+	"INSERT INTO paragraph_spans(id, article_id, idx, kind, s, e, text)\n"
+	"  SELECT p.id, p.article_id, p.idx, p.kind, p.s, p.e, " SPAN_OWN_TEXT("p") "\n"
+	"  FROM paragraphs p JOIN articles a ON a.id = p.article_id;\n"
+	"CREATE TABLE sentence_spans" SENTENCE_COLUMNS ";\n"
+	"INSERT INTO sentence_spans(id, article_id, paragraph_id, idx, s, e, text)\n"
+	"  SELECT x.id, x.article_id, x.paragraph_id, x.idx, x.s, x.e, " SPAN_OWN_TEXT("x") "\n"
+	"  FROM sentences x JOIN articles a ON a.id = x.article_id;\n"
+	"DROP TABLE sentences;\n"
+	"DROP TABLE paragraphs;\n"; /* paragraphs_fts reads the view of that name from now on */
+
+/* Brings an older database to this schema in one transaction, so that an
+ * interrupted upgrade leaves it as it was. Foreign keys are off meanwhile
+ * (tables are dropped and renamed, ids kept), then checked. 0, or -1 with
+ * st->err. */
+static int upgrade(struct store *st)
 {
-	int v1 = articles_are_v1(st);
-	if (v1 <= 0)
-		return v1;
+	int need = upgrades_needed(st);
+	if (need <= 0)
+		return need;
 	/* foreign_keys cannot change inside a transaction */
 	if (store_exec(st, "PRAGMA foreign_keys=OFF") || store_exec(st, "BEGIN IMMEDIATE"))
 		goto fail;
-	v1 = articles_are_v1(st); /* again: another trang may have upgraded it meanwhile */
-	if (v1 <= 0)
-		goto done;
-	fprintf(stderr, "trang: %s: upgrading the database to schema %d (once; the articles table is rewritten)\n",
-	        st->path, STORE_SCHEMA_VERSION);
-	if (store_exec(st, "CREATE TABLE articles_v2" ARTICLES_COLUMNS) ||
-	    store_exec(st, "INSERT INTO articles_v2(id, file_id, line, path, hash, title, date, url, author, source, "
-	                   "extra, raw, body_offset, body_nfc) "
-	                   "SELECT id, file_id, line, path, hash, title, date, url, author, source, extra, raw, "
-	                   "body_offset, CASE WHEN CAST(text AS BLOB) = substr(CAST(raw AS BLOB), body_offset + 1) "
-	                   "THEN NULL ELSE text END FROM articles") ||
-	    store_exec(st, "DROP TABLE articles") || store_exec(st, "ALTER TABLE articles_v2 RENAME TO articles"))
+	need = upgrades_needed(st); /* again: another trang may have upgraded it meanwhile */
+	if (need < 0)
 		goto fail;
-	sqlite3_stmt *q = NULL;
-	if (sqlite3_prepare_v2(st->db, "PRAGMA foreign_key_check", -1, &q, NULL) != SQLITE_OK) {
-		store_fail(st, "cannot check the upgrade");
-		goto fail;
+	if (need) {
+		fprintf(stderr, "trang: %s: upgrading the database to schema %d (once; the corpus tables are rewritten)\n",
+		        st->path, STORE_SCHEMA_VERSION);
+		if (((need & UPGRADE_ARTICLES) && store_exec(st, upgrade_articles_sql)) ||
+		    ((need & UPGRADE_SPANS) && store_exec(st, upgrade_spans_sql)))
+			goto fail;
+		/* the indexes went with the old tables; the views are new */
+		if (store_exec(st, schema_sql))
+			goto fail;
+		sqlite3_stmt *q = NULL;
+		if (sqlite3_prepare_v2(st->db, "PRAGMA foreign_key_check", -1, &q, NULL) != SQLITE_OK) {
+			store_fail(st, "cannot check the upgrade");
+			goto fail;
+		}
+		int broken = sqlite3_step(q) == SQLITE_ROW;
+		sqlite3_finalize(q);
+		if (broken) {
+			snprintf(st->err, sizeof st->err,
+			         "%s: the upgrade would break a reference between tables; nothing was changed. "
+			         "Run `trang doctor` and report it",
+			         st->path);
+			goto fail;
+		}
 	}
-	int broken = sqlite3_step(q) == SQLITE_ROW;
-	sqlite3_finalize(q);
-	if (broken) {
-		snprintf(st->err, sizeof st->err,
-		         "%s: upgrading the articles table broke a reference; nothing was changed. "
-		         "Run `trang doctor` and report it",
-		         st->path);
-		goto fail;
-	}
-	/* The indexes went with the old table: schema_sql makes them again. */
-	if (store_exec(st, schema_sql))
-		goto fail;
-done:
-	if (v1 < 0 || store_exec(st, "COMMIT"))
+	if (store_exec(st, "COMMIT"))
 		goto fail;
 	return store_exec(st, "PRAGMA foreign_keys=ON");
 fail:
@@ -362,7 +406,7 @@ int store_open(struct store *st, const char *path, enum store_mode mode)
 		if (store_exec(st, "PRAGMA page_size=65536; PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL; PRAGMA foreign_keys=ON; PRAGMA cache_size=-65536;"))
 			goto fail_keep;
 		if (store_exec(st, "CREATE TABLE IF NOT EXISTS meta(key TEXT PRIMARY KEY, value TEXT NOT NULL)") ||
-		    check_schema(st) || upgrade_articles(st))
+		    check_schema(st) || upgrade(st))
 			goto fail_keep;
 		if (store_exec(st, "BEGIN IMMEDIATE") || store_exec(st, schema_sql))
 			goto fail_keep;

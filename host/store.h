@@ -8,8 +8,10 @@
 #include <stdbool.h>
 #include <stddef.h>
 
-/* 2: articles.text is generated from raw unless body_nfc holds it. */
-#define STORE_SCHEMA_VERSION 2
+/* 2: articles.text is generated from raw unless body_nfc holds it.
+ * 3: paragraphs and sentences are views over paragraph_spans and
+ *    sentence_spans, whose text is NULL where it is raw's bytes. */
+#define STORE_SCHEMA_VERSION 3
 
 enum store_mode {
 	STORE_READ,  /* the database must exist; nothing is written */

@@ -9,7 +9,8 @@
 #include <strings.h>
 
 static const char *const corpus_tables[] = {
-	"files", "articles", "article_aliases", "paragraphs", "sentences", "meta", NULL,
+	"files", "articles", "article_aliases", "paragraphs", "sentences", "paragraph_spans", "sentence_spans",
+	"meta", NULL,
 };
 static const char *const corpus_prefixes[] = {"paragraphs_fts", "ingest_", NULL};
 

@@ -123,7 +123,7 @@ check "trang test of a missing path exits 1" 1 "$RC"
 # trang doctor
 run "$TRANG" doctor --plugins "$SHIPPED"
 check "doctor exits 0 on a sound installation" 0 "$RC"
-check_match "doctor checks the schema" "ok     schema version 2" "$OUT"
+check_match "doctor checks the schema" "ok     schema version 3" "$OUT"
 check_match "doctor runs a plugin's health()" "ok     health: greeting is 'Xin chào'" "$OUT"
 check_match "doctor checks each declared job" "ok     job daily_greeting has its function" "$OUT"
 run "$TRANG" doctor --plugins "$BROKEN"

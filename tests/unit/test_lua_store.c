@@ -134,8 +134,12 @@ static void test_plugin_writes_only_its_prefixed_tables(void **s)
 	               "3");
 	assert_refused(st, "require('trang.store').exec(\"INSERT INTO articles(path) VALUES ('x')\")",
 	               "the corpus table articles is read-only");
+	assert_refused(st, "require('trang.store').exec('UPDATE paragraph_spans SET kind = 1')",
+	               "the corpus table paragraph_spans is read-only");
+	assert_refused(st, "require('trang.store').exec('DELETE FROM sentence_spans')",
+	               "the corpus table sentence_spans is read-only");
 	assert_refused(st, "require('trang.store').exec('UPDATE paragraphs SET kind = 1')",
-	               "the corpus table paragraphs is read-only");
+	               "cannot modify paragraphs because it is a view");
 	assert_refused(st, "require('trang.store').exec('DELETE FROM ingest_runs')",
 	               "the corpus table ingest_runs is read-only");
 	assert_refused(st, "require('trang.store').exec('CREATE TABLE counts(w)')",
