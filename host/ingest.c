@@ -600,7 +600,12 @@ static bool push_job(struct ingest *ig, struct prep_file *pf)
 		return false;
 	}
 	pf->seq = ig->next_seq++;
-	if (!queue_push(&ig->todo, pf)) {
+	/* A job with nothing to prepare goes straight to the writer: on an
+	 * unchanged corpus, handing every file through a worker was most of the
+	 * run (thread wake-ups). The workers close `done` only after `todo`, which
+	 * the walker closes after its last push, so this push comes first. */
+	struct queue *to = pf->status == PREP_LOAD ? &ig->todo : &ig->done;
+	if (!queue_push(to, pf)) {
 		prep_file_free(pf);
 		return false;
 	}
