@@ -39,12 +39,8 @@ static const char lexicon_mt_key = 'm'; /* registry: metatable of the box */
 
 struct lexicon_box {
 	extract_lexicon *lex;
-	size_t charged;      /* estimated bytes added by lexicon.add */
-	extract_doc *reused; /* the last text's tokens, their buffers kept for the next */
+	size_t charged; /* estimated bytes added by lexicon.add */
 };
-
-/* A text up to this long leaves its buffers in lexicon_box.reused. */
-#define REUSE_MAX_BYTES (256 * 1024)
 
 /* What an addition is charged against LEXICON_MAX_BYTES. */
 static size_t lexicon_add_estimate(const char *phrase, size_t len)
@@ -62,8 +58,6 @@ static int lexicon_gc(lua_State *L)
 	struct lexicon_box *box = lua_touserdata(L, 1);
 	extract_lexicon_free(box->lex);
 	box->lex = NULL;
-	extract_doc_free(box->reused);
-	box->reused = NULL;
 	return 0;
 }
 
@@ -431,28 +425,21 @@ static int extract_call(lua_State *L, unsigned want)
 	const char *text = check_utf8(L, 1, &len);
 	extract_dct dct;
 	check_opts(L, 2, &dct);
-	struct lexicon_box *box = state_lexicon(L);
+	extract_lexicon *lex = state_lexicon(L)->lex;
 	/* the engine cannot be stopped midway: charge the text up front, so a
 	 * spent instruction budget refuses the work, and check the clock after */
 	lstate_check_budget(L, len < UINT_MAX ? (unsigned)len : UINT_MAX);
 
-	/* Paragraph after paragraph, the buffers of the last one serve again
-	 * (most of the time plugins spent in malloc went to making them). No Lua
-	 * runs until the results are made, so no other call can take them. */
 	struct extract_run r = {.text = text, .want = want};
-	extract_doc *doc = box->reused;
-	box->reused = NULL;
-	int rc = extract_doc_load(box->lex, text, len, &doc);
+	extract_doc *doc = NULL;
+	int rc = extract_doc_new(lex, text, len, &doc);
 	if (rc == EXTRACT_OK && (want & WANT_FIGURES))
 		rc = extract_doc_figures(doc, &r.f);
 	if (rc == EXTRACT_OK && (want & WANT_DATES))
 		rc = extract_doc_dates(doc, dct.year ? &dct : NULL, &r.d);
 	if (rc == EXTRACT_OK && (want & WANT_ENTITIES))
 		rc = extract_doc_entities(doc, &r.e);
-	if (rc == EXTRACT_OK && len <= REUSE_MAX_BYTES)
-		box->reused = doc;
-	else
-		extract_doc_free(doc);
+	extract_doc_free(doc);
 
 	int status = LUA_OK;
 	if (rc == EXTRACT_OK) {

@@ -363,34 +363,24 @@ const char *extract_entity_kind_name(enum extract_entity_kind kind)
 	return (unsigned)kind < sizeof names / sizeof names[0] ? names[kind] : "?";
 }
 
-int extract_doc_load(const extract_lexicon *lex, const char *text, size_t len, extract_doc **doc)
-{
-	if (!*doc && !(*doc = calloc(1, sizeof **doc)))
-		return EXTRACT_ENOMEM;
-	extract_doc *d = *doc;
-	d->dates.n = 0;
-	int rc = extract_tokenize(lex, text, len, &d->toks);
-	if (rc)
-		return rc;
-	if (d->covered_cap < d->toks.n + 1) {
-		uint8_t *c = realloc(d->covered, d->toks.n + 1);
-		if (!c)
-			return EXTRACT_ENOMEM;
-		d->covered = c;
-		d->covered_cap = d->toks.n + 1;
-	}
-	memset(d->covered, 0, d->toks.n + 1);
-	return extract_dates_parse(&d->toks, &d->dates, d->covered);
-}
-
 int extract_doc_new(const extract_lexicon *lex, const char *text, size_t len, extract_doc **out)
 {
+	int rc = EXTRACT_ENOMEM;
 	*out = NULL;
-	int rc = extract_doc_load(lex, text, len, out);
-	if (rc) {
-		extract_doc_free(*out);
-		*out = NULL;
-	}
+	extract_doc *doc = calloc(1, sizeof *doc);
+	if (!doc)
+		return EXTRACT_ENOMEM;
+	if ((rc = extract_tokenize(lex, text, len, &doc->toks)))
+		goto cleanup;
+	rc = EXTRACT_ENOMEM;
+	if (!(doc->covered = calloc(doc->toks.n + 1, 1)))
+		goto cleanup;
+	if ((rc = extract_dates_parse(&doc->toks, &doc->dates, doc->covered)))
+		goto cleanup;
+	*out = doc;
+	return EXTRACT_OK;
+cleanup:
+	extract_doc_free(doc);
 	return rc;
 }
 

@@ -73,10 +73,6 @@ typedef struct extract_doc extract_doc;
 
 /* Returns EXTRACT_OK, EXTRACT_ENOMEM or EXTRACT_EINVAL (text over 4 GiB). */
 int extract_doc_new(const extract_lexicon *lex, const char *text, size_t len, extract_doc **out);
-/* The same on *doc's buffers, kept from an earlier text (one doc made when
- * *doc is NULL): no allocation once they are large enough. On an error *doc
- * stays valid for extract_doc_free, not for the doc functions. */
-int extract_doc_load(const extract_lexicon *lex, const char *text, size_t len, extract_doc **doc);
 void extract_doc_free(extract_doc *doc);
 
 /* ---- Figures ------------------------------------------------------------- */
@@ -299,7 +295,6 @@ struct extract_doc {
 	extract_toks toks;
 	extract_dparses dates;
 	uint8_t *covered;     /* per token: inside a date */
-	size_t covered_cap;
 };
 
 #endif /* EXTRACT_INTERNAL */

@@ -8,7 +8,6 @@
 #include <math.h>
 #include <time.h>
 
-#include "buf.h"
 #include "extract.h"
 
 #define CORPUS_DIR test_corpus_dir()
@@ -541,63 +540,6 @@ static void test_sample_article_spans_cut_their_surface_text(void **state)
 	assert_int_equal(mismatch, 0);
 }
 
-/* Figures and dates of text, from a fresh doc or from *reused (loaded again),
- * as one string to compare. */
-static void describe(const extract_lexicon *lex, const char *text, size_t len, extract_doc **reused, buf *out)
-{
-	extract_doc *fresh = NULL, *doc;
-	if (reused) {
-		assert_int_equal(extract_doc_load(lex, text, len, reused), EXTRACT_OK);
-		doc = *reused;
-	} else {
-		assert_int_equal(extract_doc_new(lex, text, len, &fresh), EXTRACT_OK);
-		doc = fresh;
-	}
-	extract_dct dct = {.year = 2024, .month = 8, .day = 9};
-	extract_figures f = {0};
-	extract_dates d = {0};
-	assert_int_equal(extract_doc_figures(doc, &f), EXTRACT_OK);
-	assert_int_equal(extract_doc_dates(doc, &dct, &d), EXTRACT_OK);
-	buf_clear(out);
-	for (size_t i = 0; i < f.n; i++)
-		buf_printf(out, "f %zu-%zu %s %.17g %s|", f.v[i].s, f.v[i].e, extract_figure_kind_name(f.v[i].kind),
-		           f.v[i].value, f.v[i].unit);
-	for (size_t i = 0; i < d.n; i++)
-		buf_printf(out, "d %zu-%zu %s %s|", d.v[i].s, d.v[i].e, d.v[i].value, d.v[i].rule);
-	extract_figures_free(&f);
-	extract_dates_free(&d);
-	extract_doc_free(fresh);
-}
-
-/* extract_doc_load on the buffers of a longer text, then of a shorter one,
- * finds what a fresh doc finds: nothing of the earlier text is left over. */
-static void test_a_reused_doc_finds_what_a_fresh_one_finds(void **state)
-{
-	const char *const texts[] = {
-		"Kim ngạch thương mại năm 2023 đạt 3,63 tỷ USD, tăng 2,3% so với năm 2022. "
-		"Ngày 8/8, hai bên trao 1.000 suất học bổng; khoảng 60.000-80.000 người dự lễ vào tháng 9.",
-		"Hôm qua giá vàng tăng 2%.",
-		"Không có con số nào ở đây.",
-		"",
-		"Từ 1/5 đến 30/6/2024, 12 tấn hàng.",
-	};
-	extract_doc *reused = NULL;
-	buf a = BUF_INIT, b = BUF_INIT;
-	for (int round = 0; round < 2; round++)
-		for (size_t i = 0; i < sizeof texts / sizeof *texts; i++) {
-			size_t len = strlen(texts[i]);
-			describe(*state, texts[i], len, NULL, &a);
-			describe(*state, texts[i], len, &reused, &b);
-			assert_int_equal(a.len, b.len);
-			assert_memory_equal(a.data, b.data, a.len);
-			if (i == 0)
-				assert_true(a.len > 0);
-		}
-	extract_doc_free(reused);
-	buf_free(&a);
-	buf_free(&b);
-}
-
 static void test_corpus_spans_cut_their_surface_text(void **state)
 {
 	DIR *probe = opendir(CORPUS_DIR);
@@ -626,7 +568,6 @@ int main(void)
 		cmocka_unit_test(test_figures_match_the_case_table),
 		cmocka_unit_test(test_dates_match_the_case_table),
 		cmocka_unit_test(test_range_has_no_value),
-		cmocka_unit_test(test_a_reused_doc_finds_what_a_fresh_one_finds),
 		cmocka_unit_test(test_ratio_carries_numerator_and_denominator),
 		cmocka_unit_test(test_dct_parse_accepts_a_timestamp_and_refuses_nonsense),
 		cmocka_unit_test(test_lexicon_unit_added_at_run_time_is_used),
