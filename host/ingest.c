@@ -248,8 +248,6 @@ static void bind_text_or_null(sqlite3_stmt *q, int i, const char *v)
 	v ? sqlite3_bind_text(q, i, v, -1, SQLITE_TRANSIENT) : sqlite3_bind_null(q, i);
 }
 
-/* Stores one prepared article under path. Returns 0 (stored), 1 (an exact
- * duplicate of a stored article, linked to it) or -1 (database failure). */
 /* Binds text, or NULL where it is raw's bytes [s, e): articles.text and the
  * views paragraphs and sentences read those (host/store.c). */
 static void bind_own_text(sqlite3_stmt *q, int i, const char *raw, size_t s, size_t e, const char *text,
@@ -261,6 +259,8 @@ static void bind_own_text(sqlite3_stmt *q, int i, const char *raw, size_t s, siz
 		sqlite3_bind_text64(q, i, text, len, SQLITE_STATIC, SQLITE_UTF8);
 }
 
+/* Stores one prepared article under path. Returns 0 (stored), 1 (an exact
+ * duplicate of a stored article, linked to it) or -1 (database failure). */
 static int put_article(struct ingest *ig, int64_t file_id, const char *path, const char *raw, size_t rawlen,
                        const struct prep_article *pa)
 {

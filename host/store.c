@@ -17,6 +17,11 @@
 #include <string.h>
 #include <unistd.h>
 
+/* The bytes of raw from its body on, and those of span row r of article a:
+ * the texts that articles.text and the views read where none is stored. */
+#define BODY_BYTES "substr(CAST(raw AS BLOB), body_offset + 1)"
+#define SPAN_BYTES(r) "substr(CAST(a.raw AS BLOB), " r ".s + 1, " r ".e - " r ".s)"
+
 /* The articles table's columns, for schema_sql and the upgrade. */
 #define ARTICLES_COLUMNS \
 	"(\n" \
@@ -31,7 +36,7 @@
 	"  body_offset INTEGER NOT NULL,   -- where the body starts in raw\n" \
 	"  body_nfc TEXT,                  -- the body's text when it differs from raw's bytes from body_offset\n" \
 	"  text TEXT NOT NULL              -- the NFC body, LF line ends\n" \
-	"    GENERATED ALWAYS AS (coalesce(body_nfc, CAST(substr(CAST(raw AS BLOB), body_offset + 1) AS TEXT))) VIRTUAL)"
+	"    GENERATED ALWAYS AS (coalesce(body_nfc, CAST(" BODY_BYTES " AS TEXT))) VIRTUAL)"
 
 /* Paragraphs and sentences are stored as spans of their article's raw bytes,
  * with a text of their own only where it differs (NFD input, line breaks read
@@ -55,7 +60,7 @@
 	"  text TEXT                       -- NULL: the text is raw's bytes [s, e)\n" \
 	")"
 /* The text of span row r of article a. */
-#define SPAN_TEXT(r) "coalesce(" r ".text, CAST(substr(CAST(a.raw AS BLOB), " r ".s + 1, " r ".e - " r ".s) AS TEXT))"
+#define SPAN_TEXT(r) "coalesce(" r ".text, CAST(" SPAN_BYTES(r) " AS TEXT))"
 
 static const char schema_sql[] =
 	"CREATE TABLE IF NOT EXISTS meta(key TEXT PRIMARY KEY, value TEXT NOT NULL);\n"
@@ -265,13 +270,11 @@ static const char upgrade_articles_sql[] =
 	"INSERT INTO articles_v2(id, file_id, line, path, hash, title, date, url, author, source, extra, raw,\n"
 	"                        body_offset, body_nfc)\n"
 	"  SELECT id, file_id, line, path, hash, title, date, url, author, source, extra, raw, body_offset,\n"
-	"         CASE WHEN CAST(text AS BLOB) = substr(CAST(raw AS BLOB), body_offset + 1) THEN NULL ELSE text END\n"
+	"         CASE WHEN CAST(text AS BLOB) = " BODY_BYTES " THEN NULL ELSE text END\n"
 	"  FROM articles;\n"
 	"DROP TABLE articles;\n"
 	"ALTER TABLE articles_v2 RENAME TO articles;\n";
-#define SPAN_OWN_TEXT(r) \
-	"CASE WHEN CAST(" r ".text AS BLOB) = substr(CAST(a.raw AS BLOB), " r ".s + 1, " r ".e - " r ".s) " \
-	"THEN NULL ELSE " r ".text END"
+#define SPAN_OWN_TEXT(r) "CASE WHEN CAST(" r ".text AS BLOB) = " SPAN_BYTES(r) " THEN NULL ELSE " r ".text END"
 static const char upgrade_spans_sql[] =
 	"CREATE TABLE paragraph_spans" PARAGRAPH_COLUMNS ";\n"
 	"INSERT INTO paragraph_spans(id, article_id, idx, kind, s, e, text)\n"
@@ -398,11 +401,11 @@ int store_open(struct store *st, const char *path, enum store_mode mode)
 	sqlite3_busy_timeout(st->db, busy_timeout_ms());
 	if (mode == STORE_WRITE) {
 		/* page_size: for a new database only (an existing one keeps its own).
-		 * An article row (raw bytes and text, 8 KB for a typical news story)
-		 * fills half a 16 KB page and leaves the rest empty; 64 KB pages hold
-		 * seven. A fresh ingest writes 7% fewer bytes and takes 6% less time
-		 * than with 16 KB (README, Performance), which took 15% less CPU
-		 * than 4 KB; search latency is the same. */
+		 * Measured when an article row held its raw bytes and its text (8 KB
+		 * for a typical story, half a 16 KB page, the rest left empty): 64 KB
+		 * pages made a 100 MB ingest about 6% faster than 16 KB by hand, with
+		 * the same search latency (README, Performance); 16 KB had taken 15%
+		 * less CPU than 4 KB. */
 		if (store_exec(st, "PRAGMA page_size=65536; PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL; PRAGMA foreign_keys=ON; PRAGMA cache_size=-65536;"))
 			goto fail_keep;
 		if (store_exec(st, "CREATE TABLE IF NOT EXISTS meta(key TEXT PRIMARY KEY, value TEXT NOT NULL)") ||

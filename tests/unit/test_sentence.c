@@ -88,6 +88,18 @@ static void test_closing_quote_stays_with_its_sentence(void **state)
 	                    "Ông gọi đó là 'người bạn thân thiết.' | Bà đồng ý.");
 }
 
+/* A straight single quote opens a quotation only after a space or an opener,
+ * whatever the character before it is made of: a no-break space (two bytes)
+ * counts as a space, a Vietnamese letter (two or three bytes) does not. */
+static void test_a_single_quote_opens_only_after_a_space(void **state)
+{
+	assert_string_equal(split("Anh gọi\u00A0'ông Nam. Bình' là bạn. Họ cười."),
+	                    "Anh gọi\u00A0'ông Nam. Bình' là bạn. | Họ cười.");
+	assert_string_equal(split("Anh gọi'ông Nam. Bình' là bạn."),
+	                    "Anh gọi'ông Nam. | Bình' là bạn.");
+	assert_string_equal(split("Chữ Đ'ông Nam. Bình' ở đây."), "Chữ Đ'ông Nam. | Bình' ở đây.");
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -99,6 +111,7 @@ int main(void)
 		cmocka_unit_test(test_lowercase_after_a_dot_continues),
 		cmocka_unit_test(test_spans_are_trimmed_and_exact),
 		cmocka_unit_test(test_closing_quote_stays_with_its_sentence),
+		cmocka_unit_test(test_a_single_quote_opens_only_after_a_space),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }
